@@ -1,0 +1,53 @@
+package io.cutover.coordinator.domain;
+
+import static io.cutover.coordinator.domain.StepName.ANNOUNCE;
+import static io.cutover.coordinator.domain.StepName.CHECK_READINESS;
+import static io.cutover.coordinator.domain.StepName.FENCE_SOURCE_WRITES;
+import static io.cutover.coordinator.domain.StepName.PROVISION_TARGET;
+import static io.cutover.coordinator.domain.StepName.REDIRECT_TRAFFIC;
+import static io.cutover.coordinator.domain.StepName.TRANSFER_DATA;
+import static io.cutover.coordinator.domain.StepName.VALIDATE_DATA;
+import static io.cutover.coordinator.domain.StepDefinition.step;
+import static java.time.Duration.ofHours;
+import static java.time.Duration.ofMinutes;
+
+/** The runbooks. This is the one place that knows the order of a cutover's steps. */
+public final class CutoverSagas {
+
+    /** Offline: the source is fenced for the whole copy; a failure before the redirect leaves the source live. */
+    public static final SagaDefinition OFFLINE = SagaDefinition.of(
+            step(ANNOUNCE).sends("AnnounceCutover")
+                    .succeedsOn("CutoverAnnounced").failsOn("AnnouncementFailed")
+                    .timeout(ofMinutes(2)),
+            step(PROVISION_TARGET).sends("ProvisionTarget")
+                    .succeedsOn("TargetProvisioned").failsOn("ProvisioningFailed")
+                    .timeout(ofMinutes(30)),
+            step(CHECK_READINESS).sends("CheckReadiness")
+                    .succeedsOn("ReadinessConfirmed").failsOn("ReadinessFailed")
+                    .timeout(ofMinutes(5)),
+            step(FENCE_SOURCE_WRITES).sends("FenceSourceWrites")
+                    .succeedsOn("SourceWritesFenced").failsOn("WriteFencingFailed")
+                    .timeout(ofMinutes(2))
+                    .compensatedBy("UnfenceSourceWrites", "SourceWritesUnfenced", "WriteUnfencingFailed"),
+            step(TRANSFER_DATA).sends("TransferData")
+                    .succeedsOn("DataTransferred").failsOn("DataTransferFailed")
+                    .timeout(ofHours(12)),
+            step(VALIDATE_DATA).sends("ValidateData")
+                    .succeedsOn("DataValidated").failsOn("DataValidationFailed")
+                    .timeout(ofHours(2)),
+            step(REDIRECT_TRAFFIC).sends("RedirectTraffic")
+                    .succeedsOn("TrafficRedirected").failsOn("TrafficRedirectFailed")
+                    .timeout(ofMinutes(2))
+                    .compensatedBy("RevertTraffic", "TrafficReverted", "TrafficRevertFailed")
+                    .pointOfNoReturn());
+
+    private CutoverSagas() {
+    }
+
+    public static SagaDefinition forMode(Mode mode) {
+        if (mode != Mode.OFFLINE) {
+            throw new IllegalArgumentException("no saga for mode " + mode + " yet");
+        }
+        return OFFLINE;
+    }
+}

@@ -1,0 +1,17 @@
+package io.cutover.coordinator.domain;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** A validated cutover plan. Build one with {@link PlanReader}. stepTimeouts holds only the plan's overrides. */
+public record Plan(String title, Mode mode, Endpoint source, Endpoint target, List<String> tables, int parallelism,
+                   List<Stakeholder> stakeholders, Duration downtimeBudget, Map<StepName, Duration> stepTimeouts,
+                   Duration compensationTimeout, Duration heartbeatTimeout, int maxAttempts) {
+
+    public Plan {
+        tables = List.copyOf(tables);
+        stakeholders = List.copyOf(stakeholders);
+        stepTimeouts = Map.copyOf(stepTimeouts);
+    }
+}

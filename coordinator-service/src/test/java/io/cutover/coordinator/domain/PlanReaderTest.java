@@ -1,0 +1,85 @@
+package io.cutover.coordinator.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class PlanReaderTest {
+
+    @Test
+    void aCompletePlanReadsWithDefaults() {
+        Plan plan = Plans.plan();
+
+        assertThat(plan.mode()).isEqualTo(Mode.OFFLINE);
+        assertThat(plan.downtimeBudget()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(plan.parallelism()).isEqualTo(4);
+        assertThat(plan.tables()).isEmpty();
+        assertThat(plan.stakeholders()).extracting(Stakeholder::role)
+                .containsExactly("IT_STAFF", "APPLICATION_OWNER");
+        assertThat(plan.source().password().toString()).isEqualTo("****");
+        assertThat(plan.source().toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void everyProblemIsNamedAtOnce() {
+        Map<String, Object> doc = Plans.document();
+        doc.remove("title");
+        doc.put("mode", "sideways");
+        ((Map<String, Object>) doc.get("source")).remove("host");
+        doc.put("parallelism", 500);
+        doc.put("tables", List.of("orders", "bad name;drop"));
+        doc.put("downtimeBudget", "soon");
+        doc.put("stepTimeouts", Map.of("teleport", "5m", "transfer-data", "0s"));
+        doc.put("stakeholders", List.of(Map.of("email", "not-an-address", "role", "boss")));
+        doc.put("colour", "blue");
+
+        assertThatThrownBy(() -> PlanReader.read(doc))
+                .isInstanceOfSatisfying(InvalidPlanException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "colour: unknown setting",
+                        "title: required",
+                        "mode: must be offline or online, not 'sideways'",
+                        "source.host: required",
+                        "parallelism: must be between 1 and 64, not 500",
+                        "tables: 'bad name;drop' is not a table name (table or schema.table)",
+                        "stakeholders[0].email: 'not-an-address' is not an email address",
+                        "stakeholders[0].role: must be one of [IT_STAFF, APPLICATION_OWNER, END_USER, SUPPORT], not 'boss'",
+                        "downtimeBudget: 'soon' is not a duration (for example 90s, 30m, 2h or PT30M)",
+                        "stepTimeouts.teleport: no such step; steps are [announce, provision-target, check-readiness,"
+                                + " fence-source-writes, transfer-data, validate-data, redirect-traffic]",
+                        "stepTimeouts.transfer-data: must be positive, not 0s"));
+    }
+
+    @Test
+    void theSameDatabaseOnBothSidesIsRefused() {
+        Map<String, Object> doc = Plans.document();
+        doc.put("target", Plans.endpoint("localhost", 5432, "shop"));
+
+        assertThatThrownBy(() -> PlanReader.read(doc))
+                .hasMessageContaining("target: is the same database as source (localhost:5432/shop)");
+    }
+
+    @Test
+    void onlineModeIsRefusedUntilItExists() {
+        Map<String, Object> doc = Plans.document();
+        doc.put("mode", "online");
+
+        assertThatThrownBy(() -> PlanReader.read(doc)).hasMessageContaining("mode: online is not available yet");
+    }
+
+    @Test
+    void stepTimeoutsOverrideTheSagaDefaults() {
+        Map<String, Object> doc = Plans.document();
+        doc.put("stepTimeouts", Map.of("transfer-data", "PT3H"));
+
+        Plan plan = PlanReader.read(doc);
+
+        assertThat(CutoverSagas.OFFLINE.step(StepName.TRANSFER_DATA).timeoutFor(plan)).isEqualTo(Duration.ofHours(3));
+        assertThat(CutoverSagas.OFFLINE.step(StepName.ANNOUNCE).timeoutFor(plan)).isEqualTo(Duration.ofMinutes(2));
+        assertThat(plan.tables()).isEmpty();
+    }
+}
