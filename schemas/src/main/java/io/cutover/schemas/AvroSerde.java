@@ -10,6 +10,7 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.util.ClassSecurityValidator;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -21,6 +22,12 @@ import org.apache.kafka.common.serialization.Serializer;
  * Serializing a byte[] passes it through unchanged, so a dead-letter publisher can forward undecodable bytes.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Serializer<T>, Deserializer<T> {
+
+    static {
+        // Avro 1.12 only instantiates classes it trusts; our generated messages are safe to instantiate.
+        ClassSecurityValidator.ClassSecurityPredicate ours = c -> c.getName().startsWith("io.cutover.schemas.");
+        ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), ours));
+    }
 
     private final Class<T> type;
     private final SpecificDatumReader<T> reader;

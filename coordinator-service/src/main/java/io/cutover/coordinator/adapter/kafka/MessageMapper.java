@@ -1,0 +1,154 @@
+package io.cutover.coordinator.adapter.kafka;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.specific.SpecificRecord;
+
+import io.cutover.coordinator.domain.CommandRequest;
+import io.cutover.coordinator.domain.CutoverState;
+import io.cutover.coordinator.domain.Endpoint;
+import io.cutover.coordinator.domain.Notice;
+import io.cutover.coordinator.domain.Plan;
+import io.cutover.coordinator.domain.PlanReader;
+import io.cutover.coordinator.domain.SagaEvent;
+import io.cutover.schemas.AbortCutover;
+import io.cutover.schemas.AnnounceCutover;
+import io.cutover.schemas.CheckReadiness;
+import io.cutover.schemas.Command;
+import io.cutover.schemas.CreateCutover;
+import io.cutover.schemas.CutoverAborted;
+import io.cutover.schemas.CutoverCompleted;
+import io.cutover.schemas.CutoverCreated;
+import io.cutover.schemas.CutoverFailed;
+import io.cutover.schemas.CutoverRequest;
+import io.cutover.schemas.CutoverStarted;
+import io.cutover.schemas.DatabaseEndpoint;
+import io.cutover.schemas.Envelope;
+import io.cutover.schemas.Envelopes;
+import io.cutover.schemas.FenceSourceWrites;
+import io.cutover.schemas.LifecycleEvent;
+import io.cutover.schemas.NotificationKind;
+import io.cutover.schemas.NotifyStakeholders;
+import io.cutover.schemas.Outcome;
+import io.cutover.schemas.ProvisionTarget;
+import io.cutover.schemas.RedirectTraffic;
+import io.cutover.schemas.RevertTraffic;
+import io.cutover.schemas.Stakeholder;
+import io.cutover.schemas.StakeholderRole;
+import io.cutover.schemas.StartCutover;
+import io.cutover.schemas.StepCompensated;
+import io.cutover.schemas.StepCompleted;
+import io.cutover.schemas.StepFailed;
+import io.cutover.schemas.StepStarted;
+import io.cutover.schemas.Topics;
+import io.cutover.schemas.TransferData;
+import io.cutover.schemas.UnfenceSourceWrites;
+import io.cutover.schemas.ValidateData;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Translates between the Avro messages on the topics and the saga's domain events, commands and notices. */
+public final class MessageMapper {
+
+    /** A command ready to send. */
+    public record Addressed(String topic, Command command) {
+    }
+
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    @SuppressWarnings("unchecked")
+    public SagaEvent toEvent(CutoverRequest request) {
+        Object payload = request.getPayload();
+        if (payload instanceof CreateCutover create) {
+            Map<String, Object> doc = json.readValue(create.getPlanJson(), Map.class);
+            return new SagaEvent.Create(request.getEnvelope().getCutoverId(), PlanReader.read(doc));
+        }
+        if (payload instanceof StartCutover) {
+            return new SagaEvent.Start();
+        }
+        if (payload instanceof AbortCutover abort) {
+            return new SagaEvent.Abort(abort.getReason());
+        }
+        throw new IllegalArgumentException("unknown request " + payload.getClass().getSimpleName());
+    }
+
+    @SuppressWarnings("unchecked")
+    public SagaEvent.OutcomeReceived toEvent(Outcome outcome) {
+        GenericRecord payload = (GenericRecord) outcome.getPayload();
+        Map<String, Long> metrics = (Map<String, Long>) payload.get("metrics");
+        Envelope env = outcome.getEnvelope();
+        return new SagaEvent.OutcomeReceived(env.getStep(), env.getAttempt(), payload.getSchema().getName(),
+                String.valueOf(payload.get("summary")), metrics);
+    }
+
+    public Addressed toCommand(CommandRequest request, CutoverState state, Instant now) {
+        Plan plan = state.plan();
+        Envelope envelope = Envelopes.command(state.id(), request.step(), request.attempt(), request.name(), now);
+        SpecificRecord payload = switch (request.name()) {
+            case "AnnounceCutover" -> new AnnounceCutover(plan.title(), stakeholders(plan), plan.mode().name(),
+                    plan.downtimeBudget().toSeconds(), plan.source().describe(), plan.target().describe());
+            case "NotifyStakeholders" -> new NotifyStakeholders(NotificationKind.valueOf(request.args().get("kind")),
+                    plan.title(), stakeholders(plan), request.args().get("summary"));
+            case "ProvisionTarget" -> new ProvisionTarget(endpoint(plan.target()));
+            case "CheckReadiness" -> new CheckReadiness(endpoint(plan.source()), endpoint(plan.target()),
+                    plan.tables());
+            case "FenceSourceWrites" -> new FenceSourceWrites(endpoint(plan.source()));
+            case "UnfenceSourceWrites" -> new UnfenceSourceWrites(endpoint(plan.source()));
+            case "TransferData" -> new TransferData(endpoint(plan.source()), endpoint(plan.target()), plan.tables(),
+                    plan.parallelism());
+            case "ValidateData" -> new ValidateData(endpoint(plan.source()), endpoint(plan.target()), plan.tables());
+            case "RedirectTraffic" -> new RedirectTraffic(endpoint(plan.target()));
+            case "RevertTraffic" -> new RevertTraffic(endpoint(plan.source()));
+            default -> throw new IllegalStateException("the saga asked for an unknown command " + request.name());
+        };
+        return new Addressed(topicOf(payload), new Command(envelope, payload));
+    }
+
+    public LifecycleEvent toLifecycle(Notice notice, CutoverState state, Instant now) {
+        String step = notice.step() == null ? "CUTOVER" : notice.step();
+        Envelope envelope = Envelopes.fresh(state.id(), step, notice.attempt(), now);
+        String title = state.plan().title();
+        String mode = state.plan().mode().name();
+        SpecificRecord payload = switch (notice.type()) {
+            case CUTOVER_CREATED -> new CutoverCreated(title, mode);
+            case CUTOVER_STARTED -> new CutoverStarted(title, mode);
+            case STEP_STARTED -> new StepStarted(step, notice.attempt());
+            case STEP_COMPLETED -> new StepCompleted(step, notice.durationMillis(), text(notice), notice.metrics());
+            case STEP_FAILED -> new StepFailed(step, text(notice));
+            case STEP_COMPENSATED -> new StepCompensated(step, text(notice));
+            case CUTOVER_COMPLETED -> new CutoverCompleted(notice.durationMillis(), text(notice));
+            case CUTOVER_FAILED -> new CutoverFailed(text(notice), notice.compensated());
+            case CUTOVER_ABORTED -> new CutoverAborted(text(notice));
+        };
+        return new LifecycleEvent(envelope, payload);
+    }
+
+    static String topicOf(Object payload) {
+        if (payload instanceof AnnounceCutover || payload instanceof NotifyStakeholders) {
+            return Topics.NOTIFICATION_COMMANDS;
+        }
+        if (payload instanceof ProvisionTarget || payload instanceof RedirectTraffic
+                || payload instanceof RevertTraffic) {
+            return Topics.PROVISIONING_COMMANDS;
+        }
+        if (payload instanceof CheckReadiness || payload instanceof ValidateData) {
+            return Topics.VALIDATION_COMMANDS;
+        }
+        return Topics.REPLICATION_COMMANDS;
+    }
+
+    private static String text(Notice notice) {
+        return notice.text() == null ? "" : notice.text();
+    }
+
+    private static List<Stakeholder> stakeholders(Plan plan) {
+        return plan.stakeholders().stream()
+                .map(s -> new Stakeholder(s.name(), s.email(), StakeholderRole.valueOf(s.role()))).toList();
+    }
+
+    private static DatabaseEndpoint endpoint(Endpoint e) {
+        return new DatabaseEndpoint(e.host(), e.port(), e.database(), e.user(), e.password().value(), e.options());
+    }
+}
