@@ -1,0 +1,309 @@
+package io.cutover.replication.adapter.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyOut;
+
+import io.cutover.kit.Progress;
+import io.cutover.kit.jdbc.Databases;
+import io.cutover.replication.application.DataTransfer;
+import io.cutover.schemas.DatabaseEndpoint;
+
+/**
+ * Offline transfer between PostgreSQL servers. Everything is read from one snapshot of the source exported at the
+ * start: the schema's pre-data section through pg_dump | pg_restore, then every table streamed by COPY from the
+ * source straight into COPY on the target (binary where the types allow it, no intermediate file), several tables
+ * at once, then the post-data section (indexes, constraints, triggers), the sequences and fresh statistics.
+ */
+public final class PostgresDataTransfer implements DataTransfer {
+
+    private static final int FLUSH_BYTES = 256 * 1024;
+
+    private final PgTools tools;
+
+    public PostgresDataTransfer(String pgBinDir) {
+        this.tools = new PgTools(pgBinDir);
+    }
+
+    /** A table to copy, as the source catalog describes it. */
+    record TableInfo(String name, List<String> columns, boolean binary, boolean partitioned, long sizeBytes) {
+    }
+
+    @Override
+    public Result transfer(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target, List<String> wanted,
+                           int parallelism, Progress progress) throws Exception {
+        long started = System.nanoTime();
+        Checkpoints checkpoints = new Checkpoints(cutoverId);
+        Map<String, Long> figures = new TreeMap<>();
+        try (Connection snapshotHolder = Databases.open(source); Connection tgt = Databases.open(target)) {
+            requireTools(snapshotHolder);
+            snapshotHolder.setAutoCommit(false);
+            execute(snapshotHolder, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            String snapshot = single(snapshotHolder, "SELECT pg_export_snapshot()");
+            List<TableInfo> tables = describe(snapshotHolder, Databases.tables(snapshotHolder, wanted));
+            progress.set("tables", tables.size());
+
+            Checkpoints.prepare(tgt);
+            Map<String, Checkpoints.Done> done = checkpoints.all(tgt);
+            if (done.isEmpty()) {
+                requireEmpty(tgt, target);
+            }
+            if (!done.containsKey("schema")) {
+                progress.summary("copying the schema (pre-data)");
+                boolean partial = done.containsKey("started");
+                checkpoints.mark(tgt, "started", 0, 0);
+                tools.copySection("pre-data", source, target, dumpFilters(wanted), snapshot, partial);
+                checkpoints.mark(tgt, "schema", 0, 0);
+            }
+            figures.put("schemaMillis", millisSince(started));
+
+            long dataStarted = System.nanoTime();
+            long[] copied = copyData(cutoverId, source, target, tables, done, snapshot, parallelism, progress);
+            figures.put("dataMillis", millisSince(dataStarted));
+
+            long postStarted = System.nanoTime();
+            if (!done.containsKey("post-data")) {
+                progress.summary("building indexes and constraints (post-data)");
+                tools.copySection("post-data", source, target, dumpFilters(wanted), snapshot, true);
+                checkpoints.mark(tgt, "post-data", 0, 0);
+            }
+            figures.put("postDataMillis", millisSince(postStarted));
+
+            progress.summary("setting sequences and statistics");
+            figures.put("sequences", (long) syncSequences(snapshotHolder, tgt));
+            analyze(tgt, tables);
+            snapshotHolder.commit();
+            figures.put("tables", (long) tables.size());
+            figures.put("rows", copied[0]);
+            figures.put("bytes", copied[1]);
+            figures.put("resumedTables", copied[2]);
+            figures.put("durationMillis", millisSince(started));
+        }
+        return new Result(summary(figures), figures);
+    }
+
+    private long[] copyData(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target,
+                            List<TableInfo> tables, Map<String, Checkpoints.Done> done, String snapshot,
+                            int parallelism, Progress progress) throws Exception {
+        long rows = 0;
+        long bytes = 0;
+        long resumed = 0;
+        List<TableInfo> todo = new ArrayList<>();
+        for (TableInfo t : tables) {
+            Checkpoints.Done d = done.get("table:" + t.name());
+            if (d == null) {
+                todo.add(t);
+            } else {
+                rows += d.rows();
+                bytes += d.bytes();
+                resumed++;
+            }
+        }
+        progress.set("rows", rows);
+        progress.set("bytes", bytes);
+        progress.set("tablesDone", resumed);
+        progress.summary("copying " + todo.size() + " tables, " + parallelism + " at a time");
+        todo.sort(Comparator.comparingLong(TableInfo::sizeBytes).reversed());
+        if (todo.isEmpty()) {
+            return new long[] {rows, bytes, resumed};
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, todo.size()));
+        try {
+            List<Future<long[]>> results = new ArrayList<>();
+            for (TableInfo t : todo) {
+                results.add(pool.submit(() -> copyTable(cutoverId, source, target, t, snapshot, progress)));
+            }
+            for (Future<long[]> f : results) {
+                long[] r = f.get();
+                rows += r[0];
+                bytes += r[1];
+            }
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        } finally {
+            pool.shutdownNow();
+        }
+        return new long[] {rows, bytes, resumed};
+    }
+
+    /** Copies one table in one target transaction with its checkpoint: all of it, or nothing. */
+    private long[] copyTable(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target, TableInfo t,
+                             String snapshot, Progress progress) throws SQLException {
+        String columns = String.join(", ", t.columns().stream().map(Databases::quote).toList());
+        String table = Databases.qualified(t.name());
+        String format = t.binary() ? "FORMAT binary" : "FORMAT text";
+        try (Connection src = Databases.open(source); Connection dst = Databases.open(target)) {
+            src.setAutoCommit(false);
+            execute(src, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            execute(src, "SET TRANSACTION SNAPSHOT '" + snapshot + "'");
+            dst.setAutoCommit(false);
+            execute(dst, "SET LOCAL synchronous_commit = off");
+            execute(dst, "TRUNCATE " + table);
+            String from = t.partitioned() ? "(SELECT " + columns + " FROM " + table + ")"
+                    : table + " (" + columns + ")";
+            CopyOut out = src.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY " + from + " TO STDOUT (" + format + ")");
+            CopyIn in = dst.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " (" + columns
+                    + ") FROM STDIN (" + format + (t.partitioned() ? "" : ", FREEZE") + ")");
+            long bytes = stream(out, in, progress);
+            long rows = in.endCopy();
+            new Checkpoints(cutoverId).mark(dst, "table:" + t.name(), rows, bytes);
+            dst.commit();
+            src.commit();
+            progress.add("rows", rows);
+            progress.add("tablesDone", 1);
+            progress.summary("copied " + t.name() + " (" + rows + " rows); " + progress.get("tablesDone") + " of "
+                    + progress.get("tables") + " tables done");
+            return new long[] {rows, bytes};
+        }
+    }
+
+    private static long stream(CopyOut out, CopyIn in, Progress progress) throws SQLException {
+        byte[] buffer = new byte[FLUSH_BYTES];
+        int fill = 0;
+        long total = 0;
+        byte[] chunk;
+        while ((chunk = out.readFromCopy()) != null) {
+            if (fill + chunk.length > buffer.length) {
+                in.writeToCopy(buffer, 0, fill);
+                progress.add("bytes", fill);
+                fill = 0;
+            }
+            if (chunk.length > buffer.length) {
+                in.writeToCopy(chunk, 0, chunk.length);
+                progress.add("bytes", chunk.length);
+            } else {
+                System.arraycopy(chunk, 0, buffer, fill, chunk.length);
+                fill += chunk.length;
+            }
+            total += chunk.length;
+        }
+        if (fill > 0) {
+            in.writeToCopy(buffer, 0, fill);
+            progress.add("bytes", fill);
+        }
+        return total;
+    }
+
+    /** Columns in attribute order without generated ones; text format where a column has a user-defined type. */
+    private static List<TableInfo> describe(Connection c, List<String> names) throws SQLException {
+        List<TableInfo> tables = new ArrayList<>();
+        try (PreparedStatement cols = c.prepareStatement("""
+                SELECT a.attname, t.oid >= 16384 OR t.typelem >= 16384
+                FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+                WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+                ORDER BY a.attnum""");
+             PreparedStatement rel = c.prepareStatement(
+                     "SELECT relkind = 'p', pg_total_relation_size(oid) FROM pg_class WHERE oid = ?::regclass")) {
+            for (String name : names) {
+                String regclass = Databases.qualified(name);
+                List<String> columns = new ArrayList<>();
+                boolean userTypes = false;
+                cols.setString(1, regclass);
+                try (ResultSet rs = cols.executeQuery()) {
+                    while (rs.next()) {
+                        columns.add(rs.getString(1));
+                        userTypes |= rs.getBoolean(2);
+                    }
+                }
+                rel.setString(1, regclass);
+                try (ResultSet rs = rel.executeQuery()) {
+                    rs.next();
+                    tables.add(new TableInfo(name, columns, !userTypes, rs.getBoolean(1), rs.getLong(2)));
+                }
+            }
+        }
+        return tables;
+    }
+
+    private static int syncSequences(Connection source, Connection target) throws SQLException {
+        int count = 0;
+        try (Statement st = source.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT schemaname, sequencename, last_value FROM pg_sequences WHERE last_value IS NOT NULL");
+             PreparedStatement set = target.prepareStatement(
+                     "SELECT setval(to_regclass(?), ?, true) WHERE to_regclass(?) IS NOT NULL")) {
+            while (rs.next()) {
+                String name = Databases.quote(rs.getString(1)) + "." + Databases.quote(rs.getString(2));
+                set.setString(1, name);
+                set.setLong(2, rs.getLong(3));
+                set.setString(3, name);
+                try (ResultSet r = set.executeQuery()) {
+                    count += r.next() ? 1 : 0;
+                }
+            }
+        }
+        return count;
+    }
+
+    private static void analyze(Connection target, List<TableInfo> tables) throws SQLException {
+        try (Statement st = target.createStatement()) {
+            for (TableInfo t : tables) {
+                st.execute("ANALYZE " + Databases.qualified(t.name()));
+            }
+        }
+    }
+
+    private void requireTools(Connection source) throws Exception {
+        int server = Integer.parseInt(single(source, "SHOW server_version_num")) / 10000;
+        int dump = tools.majorVersion("pg_dump");
+        if (dump < server) {
+            throw new IllegalStateException("pg_dump " + dump + " cannot dump a PostgreSQL " + server
+                    + " source; set cutover.replication.pg-bin-dir to PostgreSQL " + server + " or newer tools");
+        }
+    }
+
+    private static void requireEmpty(Connection tgt, DatabaseEndpoint target) throws SQLException {
+        List<String> existing = Databases.tables(tgt, List.of());
+        if (!existing.isEmpty()) {
+            throw new IllegalStateException("target " + Databases.describe(target) + " already has "
+                    + existing.size() + " tables (" + String.join(", ", existing.subList(0, Math.min(5,
+                    existing.size()))) + "): Cutover copies into an empty database");
+        }
+    }
+
+    private static List<String> dumpFilters(List<String> wanted) {
+        if (wanted.isEmpty()) {
+            return List.of("--exclude-schema=" + Databases.STATE_SCHEMA);
+        }
+        return wanted.stream().map(t -> "--table=" + Databases.qualified(t)).toList();
+    }
+
+    private static String summary(Map<String, Long> f) {
+        double seconds = Math.max(1, f.get("durationMillis")) / 1000.0;
+        return String.format("%d tables, %d rows, %.1f MB in %.1f s (%.0f rows/s); %d sequences set%s",
+                f.get("tables"), f.get("rows"), f.get("bytes") / 1e6, seconds, f.get("rows") / seconds,
+                f.get("sequences"), f.get("resumedTables") > 0 ? "; " + f.get("resumedTables")
+                        + " tables were already copied by an earlier attempt" : "");
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    private static String single(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
+    }
+}

@@ -1,0 +1,64 @@
+package io.cutover.replication.adapter.jdbc;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import io.cutover.kit.jdbc.Databases;
+import io.cutover.replication.application.WriteFence;
+import io.cutover.schemas.DatabaseEndpoint;
+
+/**
+ * Fences by making the source database read-only for every new session, then ending the sessions that were open
+ * so that they reconnect read-only. Unfencing resets the setting and ends the sessions opened while fenced, which
+ * would otherwise stay read-only.
+ */
+public final class PostgresWriteFence implements WriteFence {
+
+    @Override
+    public String fence(DatabaseEndpoint source) throws SQLException {
+        try (Connection c = Databases.open(source); Statement st = c.createStatement()) {
+            st.execute("ALTER DATABASE " + Databases.quote(source.getDatabase())
+                    + " SET default_transaction_read_only = on");
+            int ended = endOtherSessions(st);
+            verify(source, "on");
+            return "source " + Databases.describe(source) + " is read-only; " + ended + " open sessions ended";
+        }
+    }
+
+    @Override
+    public String unfence(DatabaseEndpoint source) throws SQLException {
+        try (Connection c = Databases.open(source); Statement st = c.createStatement()) {
+            st.execute("ALTER DATABASE " + Databases.quote(source.getDatabase())
+                    + " RESET default_transaction_read_only");
+            int ended = endOtherSessions(st);
+            verify(source, "off");
+            return "source " + Databases.describe(source) + " takes writes again; " + ended
+                    + " read-only sessions ended";
+        }
+    }
+
+    private static int endOtherSessions(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery("""
+                SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity
+                WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+                """)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** A fresh session must see the new default, else the fence did not take. */
+    private static void verify(DatabaseEndpoint source, String expected) throws SQLException {
+        try (Connection c = Databases.open(source); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SHOW default_transaction_read_only")) {
+            rs.next();
+            if (!expected.equals(rs.getString(1))) {
+                throw new SQLException("default_transaction_read_only is " + rs.getString(1) + " on "
+                        + Databases.describe(source) + " for a new session, expected " + expected
+                        + " (is it set for the role?)");
+            }
+        }
+    }
+}

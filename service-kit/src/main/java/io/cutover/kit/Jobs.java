@@ -1,0 +1,111 @@
+package io.cutover.kit;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.cutover.schemas.Command;
+import io.cutover.schemas.WorkProgressed;
+import io.cutover.schemas.WorkStarted;
+
+/**
+ * Runs commands off the listener thread: acknowledges at once (WorkStarted), beats at a steady interval
+ * (WorkProgressed), then reports the outcome. A command for work already running here (a redelivery or a re-send)
+ * is acknowledged but not started twice. The idempotency key is cutover id + step + command name.
+ */
+public final class Jobs implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Jobs.class);
+
+    private final OutcomePublisher outcomes;
+    private final Duration beatInterval;
+    private final ExecutorService workers;
+    private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(
+            r -> daemon(r, "cutover-beat"));
+    private final Map<String, Progress> running = new ConcurrentHashMap<>();
+
+    public Jobs(OutcomePublisher outcomes, Duration beatInterval, int workers) {
+        this.outcomes = outcomes;
+        this.beatInterval = beatInterval;
+        this.workers = Executors.newFixedThreadPool(workers, r -> daemon(r, "cutover-job"));
+    }
+
+    public void run(Command command, Job job) {
+        String key = command.getEnvelope().getCutoverId() + ":" + command.getEnvelope().getStep() + ":"
+                + command.getPayload().getClass().getSimpleName();
+        Progress progress = new Progress();
+        Progress existing = running.putIfAbsent(key, progress);
+        if (existing != null) {
+            outcomes.reply(command, new WorkStarted("already running; attempt " + command.getEnvelope().getAttempt()
+                    + " joins it", existing.snapshot()));
+            return;
+        }
+        outcomes.reply(command, new WorkStarted("started", Map.of()));
+        workers.submit(() -> work(key, command, job, progress));
+    }
+
+    private void work(String key, Command command, Job job, Progress progress) {
+        ScheduledFuture<?> beat = beats.scheduleAtFixedRate(() -> beat(command, progress),
+                beatInterval.toMillis(), beatInterval.toMillis(), TimeUnit.MILLISECONDS);
+        SpecificRecord result;
+        try {
+            result = job.run(progress);
+        } catch (Exception e) {
+            log.warn("{} for cutover {} failed: {}", command.getPayload().getClass().getSimpleName(),
+                    command.getEnvelope().getCutoverId(), describe(e));
+            result = job.failed(describe(e), progress);
+        } finally {
+            beat.cancel(false);
+        }
+        try {
+            outcomes.reply(command, result);
+        } catch (RuntimeException e) {
+            // The coordinator misses the beat and re-sends the command; the job is idempotent and runs again.
+            log.error("outcome of {} for cutover {} not delivered; awaiting a re-send", key,
+                    command.getEnvelope().getCutoverId(), e);
+        } finally {
+            running.remove(key);
+        }
+    }
+
+    private void beat(Command command, Progress progress) {
+        try {
+            outcomes.reply(command, new WorkProgressed(progress.summary(), progress.snapshot()));
+        } catch (RuntimeException e) {
+            log.warn("progress beat for cutover {} not delivered: {}", command.getEnvelope().getCutoverId(),
+                    e.getMessage());
+        }
+    }
+
+    /** The most telling message of a failure, without stack noise. */
+    public static String describe(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t && !(t instanceof SQLException)) {
+            t = t.getCause();
+        }
+        String message = t.getMessage();
+        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+        beats.shutdownNow();
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

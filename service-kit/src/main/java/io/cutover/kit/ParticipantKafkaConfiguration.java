@@ -1,0 +1,100 @@
+package io.cutover.kit;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
+import org.springframework.util.backoff.FixedBackOff;
+
+import io.cutover.schemas.AvroSerde;
+import io.cutover.schemas.Command;
+import io.cutover.schemas.TopicSetup;
+import io.cutover.schemas.Topics;
+
+/**
+ * Kafka wiring of a participant: commands decoded as Avro, undecodable or unsupported commands sent to the
+ * dead-letter topic with the reason, other listener failures retried twice first. Outcomes go out through
+ * {@link OutcomePublisher}; long work runs in {@link Jobs}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ParticipantProperties.class)
+public class ParticipantKafkaConfiguration {
+
+    /** Makes sure the topics exist before any listener subscribes. */
+    public record TopicsReady(String bootstrapServers) {
+    }
+
+    @Bean
+    TopicsReady topicsReady(KafkaProperties kafka, ParticipantProperties props) {
+        String bootstrap = String.join(",", kafka.getBootstrapServers());
+        TopicSetup.ensure(bootstrap, props.topicPartitions(), props.topicReplicationFactor());
+        return new TopicsReady(bootstrap);
+    }
+
+    @Bean
+    KafkaTemplate<String, Object> cutoverKafkaTemplate(TopicsReady topics) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, topics.bootstrapServers());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(config, new StringSerializer(),
+                AvroSerde.passThroughOrAvro()));
+    }
+
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, Command> kafkaListenerContainerFactory(
+            TopicsReady topics, KafkaTemplate<String, Object> template) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, topics.bootstrapServers());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        var consumers = new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(),
+                new ErrorHandlingDeserializer<>(AvroSerde.of(Command.class)));
+        var factory = new ConcurrentKafkaListenerContainerFactory<String, Command>();
+        factory.setConsumerFactory(consumers);
+        factory.setCommonErrorHandler(errorHandler(template));
+        return factory;
+    }
+
+    static DefaultErrorHandler errorHandler(KafkaTemplate<String, Object> template) {
+        var recoverer = new DeadLetterPublishingRecoverer(template,
+                (record, e) -> new TopicPartition(Topics.DEAD_LETTER, -1));
+        recoverer.setHeadersFunction((record, e) -> {
+            var headers = new RecordHeaders();
+            headers.add(Topics.DEAD_LETTER_REASON_HEADER,
+                    String.valueOf(Jobs.describe(e)).getBytes(StandardCharsets.UTF_8));
+            return headers;
+        });
+        var handler = new DefaultErrorHandler(recoverer, new FixedBackOff(500, 2));
+        handler.addNotRetryableExceptions(UnsupportedCommandException.class, IllegalArgumentException.class);
+        return handler;
+    }
+
+    @Bean
+    OutcomePublisher outcomePublisher(KafkaTemplate<String, Object> template) {
+        return new OutcomePublisher(template);
+    }
+
+    @Bean(destroyMethod = "close")
+    Jobs jobs(OutcomePublisher outcomes, ParticipantProperties props) {
+        return new Jobs(outcomes, props.beatInterval(), props.workers());
+    }
+}

@@ -1,0 +1,86 @@
+package io.cutover.kit.jdbc;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import io.cutover.schemas.DatabaseEndpoint;
+
+/** Opens PostgreSQL connections from the endpoints commands carry. The password never enters the URL. */
+public final class Databases {
+
+    private Databases() {
+    }
+
+    public static Connection open(DatabaseEndpoint e) throws SQLException {
+        return open(e, e.getDatabase());
+    }
+
+    /** A connection to another database of the same server, for example the maintenance database. */
+    public static Connection open(DatabaseEndpoint e, String database) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", e.getUser());
+        props.setProperty("password", e.getPassword());
+        props.setProperty("ApplicationName", "cutover");
+        props.setProperty("connectTimeout", "10");
+        e.getOptions().forEach(props::setProperty);
+        return DriverManager.getConnection(url(e, database), props);
+    }
+
+    public static String url(DatabaseEndpoint e, String database) {
+        return "jdbc:postgresql://" + e.getHost() + ":" + e.getPort() + "/"
+                + URLEncoder.encode(database, StandardCharsets.UTF_8);
+    }
+
+    /** host:port/database, for people: no credentials. */
+    public static String describe(DatabaseEndpoint e) {
+        return e.getHost() + ":" + e.getPort() + "/" + e.getDatabase();
+    }
+
+    /** A double-quoted SQL identifier. */
+    public static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    /** schema.table, each part quoted. */
+    public static String qualified(String table) {
+        int dot = table.indexOf('.');
+        return dot < 0 ? quote("public") + "." + quote(table)
+                : quote(table.substring(0, dot)) + "." + quote(table.substring(dot + 1));
+    }
+
+    /**
+     * The user tables to work on: the given ones (checked to exist), or every ordinary and partitioned table outside
+     * the system schemas and Cutover's own {@value #STATE_SCHEMA} schema.
+     */
+    public static List<String> tables(Connection c, List<String> wanted) throws SQLException {
+        List<String> all = new ArrayList<>();
+        try (var st = c.createStatement(); var rs = st.executeQuery("""
+                SELECT n.nspname || '.' || c.relname
+                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+                  AND n.nspname NOT IN ('pg_catalog', 'information_schema', '%s')
+                  AND n.nspname NOT LIKE 'pg_toast%%' AND n.nspname NOT LIKE 'pg_temp%%'
+                ORDER BY 1""".formatted(STATE_SCHEMA))) {
+            while (rs.next()) {
+                all.add(rs.getString(1));
+            }
+        }
+        if (wanted.isEmpty()) {
+            return all;
+        }
+        List<String> missing = wanted.stream().filter(t -> !all.contains(t)).toList();
+        if (!missing.isEmpty()) {
+            throw new SQLException("tables not found in " + c.getCatalog() + ": " + String.join(", ", missing));
+        }
+        return List.copyOf(wanted);
+    }
+
+    /** Where Cutover keeps its checkpoints inside the target database. */
+    public static final String STATE_SCHEMA = "cutover_state";
+}
