@@ -1,6 +1,5 @@
 package io.cutover.replication.config;
 
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -11,7 +10,6 @@ import io.cutover.replication.adapter.jdbc.PostgresWriteFence;
 
 /** PostgreSQL write fencing and offline transfer. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(ReplicationProperties.class)
 @Import(ParticipantKafkaConfiguration.class)
 public class ReplicationConfiguration {
 
@@ -21,7 +19,7 @@ public class ReplicationConfiguration {
     }
 
     @Bean
-    PostgresDataTransfer dataTransfer(ReplicationProperties props) {
-        return new PostgresDataTransfer(props.pgBinDir());
+    PostgresDataTransfer dataTransfer() {
+        return new PostgresDataTransfer();
     }
 }

@@ -25,23 +25,17 @@ import io.cutover.replication.application.DataTransfer;
 import io.cutover.schemas.DatabaseEndpoint;
 
 /**
- * Offline transfer between PostgreSQL servers. Everything is read from one snapshot of the source exported at the
- * start: the schema's pre-data section through pg_dump | pg_restore, then every table streamed by COPY from the
+ * Offline transfer between PostgreSQL servers over JDBC alone (no client tools). Everything is read from one
+ * snapshot of the source exported at the start: the schema's pre-data, then every table streamed by COPY from the
  * source straight into COPY on the target (binary where the types allow it, no intermediate file), several tables
- * at once, then the post-data section (indexes, constraints, triggers), the sequences and fresh statistics.
+ * at once, then the post-data (keys, indexes, checks, foreign keys, triggers), the sequences and fresh statistics.
  */
 public final class PostgresDataTransfer implements DataTransfer {
 
     private static final int FLUSH_BYTES = 256 * 1024;
 
-    private final PgTools tools;
-
-    public PostgresDataTransfer(String pgBinDir) {
-        this.tools = new PgTools(pgBinDir);
-    }
-
     /** A table to copy, as the source catalog describes it. */
-    record TableInfo(String name, List<String> columns, boolean binary, boolean partitioned, long sizeBytes) {
+    record TableInfo(String name, List<String> columns, boolean binary, long sizeBytes) {
     }
 
     @Override
@@ -51,11 +45,14 @@ public final class PostgresDataTransfer implements DataTransfer {
         Checkpoints checkpoints = new Checkpoints(cutoverId);
         Map<String, Long> figures = new TreeMap<>();
         try (Connection snapshotHolder = Databases.open(source); Connection tgt = Databases.open(target)) {
-            requireTools(snapshotHolder);
             snapshotHolder.setAutoCommit(false);
             execute(snapshotHolder, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
             String snapshot = single(snapshotHolder, "SELECT pg_export_snapshot()");
-            List<TableInfo> tables = describe(snapshotHolder, Databases.tables(snapshotHolder, wanted));
+            List<String> names = Databases.tables(snapshotHolder, wanted);
+            List<String> schemas = SchemaCopier.schemasOf(names);
+            SchemaCopier.qualifyEverything(snapshotHolder);
+            SchemaCopier.refuseUnsupported(snapshotHolder, schemas);
+            List<TableInfo> tables = describe(snapshotHolder, names);
             progress.set("tables", tables.size());
 
             Checkpoints.prepare(tgt);
@@ -65,10 +62,14 @@ public final class PostgresDataTransfer implements DataTransfer {
             }
             if (!done.containsKey("schema")) {
                 progress.summary("copying the schema (pre-data)");
-                boolean partial = done.containsKey("started");
-                checkpoints.mark(tgt, "started", 0, 0);
-                tools.copySection("pre-data", source, target, dumpFilters(wanted), snapshot, partial);
-                checkpoints.mark(tgt, "schema", 0, 0);
+                List<String> ddl = SchemaCopier.preData(snapshotHolder, names, schemas, wanted.isEmpty());
+                tgt.setAutoCommit(false);
+                for (String sql : ddl) {
+                    execute(tgt, sql);
+                }
+                checkpoints.mark(tgt, "schema", ddl.size(), 0);
+                tgt.commit();
+                tgt.setAutoCommit(true);
             }
             figures.put("schemaMillis", millisSince(started));
 
@@ -78,9 +79,10 @@ public final class PostgresDataTransfer implements DataTransfer {
 
             long postStarted = System.nanoTime();
             if (!done.containsKey("post-data")) {
-                progress.summary("building indexes and constraints (post-data)");
-                tools.copySection("post-data", source, target, dumpFilters(wanted), snapshot, true);
-                checkpoints.mark(tgt, "post-data", 0, 0);
+                progress.summary("building keys, indexes, constraints and triggers (post-data)");
+                int statements = SchemaCopier.applyPostData(target, SchemaCopier.postData(snapshotHolder, names),
+                        parallelism);
+                checkpoints.mark(tgt, "post-data", statements, 0);
             }
             figures.put("postDataMillis", millisSince(postStarted));
 
@@ -154,11 +156,10 @@ public final class PostgresDataTransfer implements DataTransfer {
             dst.setAutoCommit(false);
             execute(dst, "SET LOCAL synchronous_commit = off");
             execute(dst, "TRUNCATE " + table);
-            String from = t.partitioned() ? "(SELECT " + columns + " FROM " + table + ")"
-                    : table + " (" + columns + ")";
-            CopyOut out = src.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY " + from + " TO STDOUT (" + format + ")");
-            CopyIn in = dst.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " (" + columns
-                    + ") FROM STDIN (" + format + (t.partitioned() ? "" : ", FREEZE") + ")");
+            CopyOut out = src.unwrap(PGConnection.class).getCopyAPI()
+                    .copyOut("COPY " + table + " (" + columns + ") TO STDOUT (" + format + ")");
+            CopyIn in = dst.unwrap(PGConnection.class).getCopyAPI()
+                    .copyIn("COPY " + table + " (" + columns + ") FROM STDIN (" + format + ", FREEZE)");
             long bytes = stream(out, in, progress);
             long rows = in.endCopy();
             new Checkpoints(cutoverId).mark(dst, "table:" + t.name(), rows, bytes);
@@ -207,8 +208,7 @@ public final class PostgresDataTransfer implements DataTransfer {
                 FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
                 WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
                 ORDER BY a.attnum""");
-             PreparedStatement rel = c.prepareStatement(
-                     "SELECT relkind = 'p', pg_total_relation_size(oid) FROM pg_class WHERE oid = ?::regclass")) {
+             PreparedStatement rel = c.prepareStatement("SELECT pg_total_relation_size(?::regclass)")) {
             for (String name : names) {
                 String regclass = Databases.qualified(name);
                 List<String> columns = new ArrayList<>();
@@ -223,7 +223,7 @@ public final class PostgresDataTransfer implements DataTransfer {
                 rel.setString(1, regclass);
                 try (ResultSet rs = rel.executeQuery()) {
                     rs.next();
-                    tables.add(new TableInfo(name, columns, !userTypes, rs.getBoolean(1), rs.getLong(2)));
+                    tables.add(new TableInfo(name, columns, !userTypes, rs.getLong(1)));
                 }
             }
         }
@@ -257,15 +257,6 @@ public final class PostgresDataTransfer implements DataTransfer {
         }
     }
 
-    private void requireTools(Connection source) throws Exception {
-        int server = Integer.parseInt(single(source, "SHOW server_version_num")) / 10000;
-        int dump = tools.majorVersion("pg_dump");
-        if (dump < server) {
-            throw new IllegalStateException("pg_dump " + dump + " cannot dump a PostgreSQL " + server
-                    + " source; set cutover.replication.pg-bin-dir to PostgreSQL " + server + " or newer tools");
-        }
-    }
-
     private static void requireEmpty(Connection tgt, DatabaseEndpoint target) throws SQLException {
         List<String> existing = Databases.tables(tgt, List.of());
         if (!existing.isEmpty()) {
@@ -273,13 +264,6 @@ public final class PostgresDataTransfer implements DataTransfer {
                     + existing.size() + " tables (" + String.join(", ", existing.subList(0, Math.min(5,
                     existing.size()))) + "): Cutover copies into an empty database");
         }
-    }
-
-    private static List<String> dumpFilters(List<String> wanted) {
-        if (wanted.isEmpty()) {
-            return List.of("--exclude-schema=" + Databases.STATE_SCHEMA);
-        }
-        return wanted.stream().map(t -> "--table=" + Databases.qualified(t)).toList();
     }
 
     private static String summary(Map<String, Long> f) {

@@ -1,0 +1,169 @@
+package io.cutover.localstack;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.mail.Message;
+import jakarta.mail.internet.MimeMessage;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One command, a whole cutover: starts the local stack, builds the sample database on the source, submits the plan
+ * through the admin API, shows the steps as they run and prints the report. Exits 0 when the cutover completed.
+ */
+public final class LocalStackMain {
+
+    static final String DATABASE = "shop";
+
+    /** Command-line options; see {@link #usage()}. */
+    record Options(long rows, int parallelism, int adminPort, Path dir, boolean keepRunning, Path pgDumpBin) {
+
+        static Options parse(String[] args) {
+            long rows = 1_000_000;
+            int parallelism = 4;
+            int port = 0;
+            Path dir = null;
+            boolean keep = false;
+            Path pgDumpBin = null;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--rows" -> rows = positive(args, ++i);
+                    case "--parallelism" -> parallelism = (int) positive(args, ++i);
+                    case "--admin-port" -> port = (int) positive(args, ++i);
+                    case "--dir" -> dir = Path.of(value(args, ++i));
+                    case "--keep-running" -> keep = true;
+                    case "--compare-pg-dump" -> pgDumpBin = Path.of(value(args, ++i));
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+            return new Options(rows, parallelism, port, dir, keep, pgDumpBin);
+        }
+
+        private static String value(String[] args, int i) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(args[i - 1] + " needs a value");
+            }
+            return args[i];
+        }
+
+        private static long positive(String[] args, int i) {
+            String v = value(args, i);
+            try {
+                long n = Long.parseLong(v.replace("_", "").replace(",", ""));
+                if (n <= 0) {
+                    throw new NumberFormatException();
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(args[i - 1] + " needs a positive whole number, not " + v);
+            }
+        }
+    }
+
+    private LocalStackMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(usage());
+            System.exit(2);
+            return;
+        }
+        int status;
+        try {
+            status = run(options, System.out);
+        } catch (Exception e) {
+            System.err.println("Cutover local stack failed: " + e);
+            e.printStackTrace();
+            status = 1;
+        }
+        System.exit(status);
+    }
+
+    static String usage() {
+        return """
+                usage: java -jar local-stack/target/cutover-local-stack.jar [options]
+                  --rows N            rows in the sample database (default 1000000)
+                  --parallelism N     tables copied at once (default 4)
+                  --admin-port N      port of the admin API (default: a free one)
+                  --dir PATH          where Kafka and PostgreSQL keep their files (default: a new temp folder)
+                  --keep-running      keep everything up after the report, until Ctrl-C
+                  --compare-pg-dump DIR  also time pg_dump -Fc -Z0 | pg_restore of the same database, with the
+                                      tools in DIR (at least as new as the embedded PostgreSQL)""";
+    }
+
+    static int run(Options o, PrintStream out) throws Exception {
+        Path dir = o.dir() != null ? o.dir() : Files.createTempDirectory("cutover-local-");
+        out.println("Cutover local stack: starting Kafka, PostgreSQL source and target, SMTP and five services in "
+                + dir);
+        try (LocalStack stack = LocalStack.start(dir, o.adminPort())) {
+            EmbeddedDatabases db = stack.databases();
+            out.printf("  Kafka %s, source PostgreSQL :%d, target :%d, SMTP :%d, proxy :%d, admin API %s%n",
+                    stack.bootstrapServers(), db.sourcePort(), db.targetPort(), stack.smtpPort(),
+                    stack.proxy().port(), stack.adminUrl());
+            out.printf("Building the sample database \"%s\" with about %,d rows...%n", DATABASE, o.rows());
+            Map<String, Long> tables = SampleWorkload.create(db.sourcePort(), DATABASE, o.rows());
+            tables.forEach((t, n) -> out.printf("  %-20s %,12d rows%n", t, n));
+
+            AdminClient admin = new AdminClient(stack.adminUrl());
+            String id = admin.create(SamplePlan.json("Shop database to the new server", db.sourcePort(),
+                    db.targetPort(), DATABASE, o.parallelism(), "shop.example.com"));
+            out.println("Created cutover " + id + " through " + stack.adminUrl() + "/api/cutovers; starting it");
+            admin.start(id);
+            ProgressPrinter progress = new ProgressPrinter(out);
+            admin.awaitEnd(id, Duration.ofHours(6), progress::accept);
+            JsonNode end = admin.awaitNotified(id, Duration.ofSeconds(30));
+            Report.print(out, end, emails(stack), stack.proxy().upstream(), db.sourcePort(), db.targetPort());
+            if (o.pgDumpBin() != null) {
+                compare(out, stack, end, o.pgDumpBin());
+            }
+            if (o.keepRunning()) {
+                out.println("\nStill running; admin API at " + stack.adminUrl() + "/api/cutovers. Ctrl-C to stop.");
+                Thread.currentThread().join();
+            }
+            return end.get("status").asString().equals("COMPLETED") ? 0 : 1;
+        }
+    }
+
+    private static void compare(PrintStream out, LocalStack stack, JsonNode end, Path bin) throws Exception {
+        JsonNode transfer = null;
+        for (JsonNode step : end.get("steps")) {
+            if (step.get("name").asString().equals("TRANSFER_DATA")) {
+                transfer = step.get("metrics");
+            }
+        }
+        if (transfer == null || !transfer.has("durationMillis")) {
+            out.println("No transfer to compare with.");
+            return;
+        }
+        EmbeddedDatabases db = stack.databases();
+        long baseline = PgDumpBaseline.run(bin, db.sourcePort(), db.targetPort(), DATABASE);
+        long ours = transfer.get("durationMillis").asLong();
+        long rows = transfer.get("rows").asLong();
+        out.println();
+        out.printf("Benchmark (same servers, same database, %,d rows):%n", rows);
+        out.printf("  Cutover transfer (schema, data, indexes, sequences): %8.2f s  %,10.0f rows/s%n",
+                ours / 1000.0, rows * 1000.0 / ours);
+        out.printf("  pg_dump -Fc -Z0 | pg_restore:                        %8.2f s  %,10.0f rows/s%n",
+                baseline / 1000.0, rows * 1000.0 / baseline);
+        out.printf("  Cutover / pg_dump throughput: %.2fx%n", (double) baseline / ours);
+    }
+
+    static List<Report.Email> emails(LocalStack stack) throws Exception {
+        List<Report.Email> emails = new ArrayList<>();
+        for (MimeMessage m : stack.smtp().getReceivedMessages()) {
+            emails.add(new Report.Email(m.getRecipients(Message.RecipientType.TO)[0].toString(), m.getSubject()));
+        }
+        return emails;
+    }
+}

@@ -1,0 +1,28 @@
+package io.cutover.localstack;
+
+/** The plan local-stack submits: the sample database from the source server to the target server. */
+public final class SamplePlan {
+
+    private SamplePlan() {
+    }
+
+    public static String json(String title, int sourcePort, int targetPort, String database, int parallelism,
+                              String stakeholderDomain) {
+        return """
+                {
+                  "title": "%s",
+                  "mode": "offline",
+                  "source": {"host": "127.0.0.1", "port": %d, "database": "%s", "user": "postgres", "password": ""},
+                  "target": {"host": "127.0.0.1", "port": %d, "database": "%s", "user": "postgres", "password": ""},
+                  "parallelism": %d,
+                  "downtimeBudget": "30m",
+                  "heartbeatTimeout": "30s",
+                  "stakeholders": [
+                    {"name": "Platform team", "email": "platform@%s", "role": "IT_STAFF"},
+                    {"name": "Shop owner", "email": "owner@%s", "role": "APPLICATION_OWNER"},
+                    {"name": "Support desk", "email": "support@%s", "role": "SUPPORT"}
+                  ]
+                }""".formatted(title, sourcePort, database, targetPort, database, parallelism,
+                stakeholderDomain, stakeholderDomain, stakeholderDomain);
+    }
+}
