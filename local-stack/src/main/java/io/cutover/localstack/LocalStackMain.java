@@ -123,6 +123,8 @@ public final class LocalStackMain {
             ProgressPrinter progress = new ProgressPrinter(out);
             admin.awaitEnd(id, Duration.ofHours(6), progress::accept);
             JsonNode end = admin.awaitNotified(id, Duration.ofSeconds(30));
+            // SMTP accepts a message a moment before the server has stored it
+            stack.smtp().waitForIncomingEmail(5_000, 2 * SamplePlan.STAKEHOLDERS);
             Report.print(out, end, emails(stack), stack.proxy().upstream(), db.sourcePort(), db.targetPort());
             if (o.pgDumpBin() != null) {
                 compare(out, stack, end, o.pgDumpBin());

@@ -3,6 +3,9 @@ package io.cutover.localstack;
 /** The plan local-stack submits: the sample database from the source server to the target server. */
 public final class SamplePlan {
 
+    /** How many stakeholders the sample plan names; each gets the announcement and the final notice. */
+    public static final int STAKEHOLDERS = 3;
+
     private SamplePlan() {
     }
 

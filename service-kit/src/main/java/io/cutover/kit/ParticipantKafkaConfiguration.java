@@ -7,6 +7,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -79,13 +80,22 @@ public class ParticipantKafkaConfiguration {
                 (record, e) -> new TopicPartition(Topics.DEAD_LETTER, -1));
         recoverer.setHeadersFunction((record, e) -> {
             var headers = new RecordHeaders();
-            headers.add(Topics.DEAD_LETTER_REASON_HEADER,
-                    String.valueOf(Jobs.describe(e)).getBytes(StandardCharsets.UTF_8));
+            headers.add(Topics.DEAD_LETTER_REASON_HEADER, reason(e).getBytes(StandardCharsets.UTF_8));
             return headers;
         });
         var handler = new DefaultErrorHandler(recoverer, new FixedBackOff(500, 2));
         handler.addNotRetryableExceptions(UnsupportedCommandException.class, IllegalArgumentException.class);
         return handler;
+    }
+
+    /** Our own words for why a message was refused, rather than a framework wrapper's or a decoder's internals. */
+    static String reason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SerializationException || t instanceof UnsupportedCommandException) {
+                return t.getMessage();
+            }
+        }
+        return Jobs.describe(e);
     }
 
     @Bean

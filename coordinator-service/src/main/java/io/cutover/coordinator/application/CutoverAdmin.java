@@ -41,15 +41,18 @@ public final class CutoverAdmin {
         return new Created(id, awaitVisible(id));
     }
 
-    public void start(String id) {
+    /** Starts the cutover; returns once the saga has applied the start, or after the wait. */
+    public Optional<CutoverState> start(String id) {
         CutoverState state = get(id);
         if (state.status() != CutoverStatus.CREATED) {
             throw new IllegalTransitionException("cannot start a cutover that is " + state.status());
         }
         intents.start(id);
+        return awaitStatusOtherThan(id, CutoverStatus.CREATED);
     }
 
-    public void abort(String id, String reason) {
+    /** Aborts the cutover; returns once the saga has applied the abort, or after the wait. */
+    public Optional<CutoverState> abort(String id, String reason) {
         CutoverState state = get(id);
         if (!EnumSet.of(CutoverStatus.CREATED, CutoverStatus.RUNNING).contains(state.status())) {
             throw new IllegalTransitionException("cannot abort a cutover that is " + state.status());
@@ -59,6 +62,7 @@ public final class CutoverAdmin {
                     "cutover is past the point of no return (traffic is on the target); fall back instead");
         }
         intents.abort(id, reason);
+        return awaitStatusOtherThan(id, state.status());
     }
 
     public CutoverState get(String id) {
@@ -70,9 +74,18 @@ public final class CutoverAdmin {
     }
 
     private Optional<CutoverState> awaitVisible(String id) {
+        return await(id, state -> true);
+    }
+
+    private Optional<CutoverState> awaitStatusOtherThan(String id, CutoverStatus before) {
+        return await(id, state -> state.status() != before);
+    }
+
+    /** Polls the saga state until the condition holds or the wait is over; empty when it never held. */
+    private Optional<CutoverState> await(String id, java.util.function.Predicate<CutoverState> condition) {
         long deadline = System.nanoTime() + visibleWithin.toNanos();
         while (System.nanoTime() < deadline) {
-            Optional<CutoverState> state = cutovers.find(id);
+            Optional<CutoverState> state = cutovers.find(id).filter(condition);
             if (state.isPresent()) {
                 return state;
             }

@@ -92,7 +92,11 @@ public final class CutoverSaga {
 
         void outcome(SagaEvent.OutcomeReceived o) {
             if (CommandRequest.NOTIFY.equals(o.step())) {
-                state.addNotification(o.name() + ": " + o.summary());
+                if (o.name().equals(WORK_STARTED) || o.name().equals(WORK_PROGRESSED)) {
+                    changed = false; // the final notice is sent after the saga ended; only its result is kept
+                } else {
+                    state.addNotification(o.name() + ": " + o.summary());
+                }
                 return;
             }
             StepState step = state.stepNamed(o.step());

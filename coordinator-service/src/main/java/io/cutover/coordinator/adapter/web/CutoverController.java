@@ -3,6 +3,7 @@ package io.cutover.coordinator.adapter.web;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -15,6 +16,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.cutover.coordinator.application.CutoverAdmin;
+import io.cutover.coordinator.domain.CutoverState;
 
 /** The admin API (docs/admin-api.md). Writes intents; never changes saga state itself. */
 @RestController
@@ -50,18 +52,22 @@ public class CutoverController {
     }
 
     @PostMapping("/{id}/start")
-    public ResponseEntity<Map<String, String>> start(@PathVariable String id) {
-        admin.start(id);
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("id", id, "intent", "START"));
+    public ResponseEntity<Object> start(@PathVariable String id) {
+        return accepted(id, "START", admin.start(id));
     }
 
     @PostMapping(path = "/{id}/abort")
-    public ResponseEntity<Map<String, String>> abort(@PathVariable String id,
+    public ResponseEntity<Object> abort(@PathVariable String id,
                                                      @RequestBody(required = false) AbortRequest body) {
         String reason = body == null || body.reason() == null || body.reason().isBlank()
                 ? "aborted by operator" : body.reason();
-        admin.abort(id, reason);
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("id", id, "intent", "ABORT"));
+        return accepted(id, "ABORT", admin.abort(id, reason));
+    }
+
+    /** 202 with the state the intent led to, or with the intent alone when the saga has not applied it yet. */
+    private static ResponseEntity<Object> accepted(String id, String intent, Optional<CutoverState> state) {
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(state.<Object>map(CutoverView::of)
+                .orElseGet(() -> Map.of("id", id, "intent", intent, "status", "PENDING")));
     }
 
     /** Body of an abort: why. */

@@ -16,9 +16,13 @@ import io.cutover.schemas.DatabaseEndpoint;
  */
 public final class PostgresWriteFence implements WriteFence {
 
+    /** Our own session opts out of the database's read-only default, or it could not lift (or repeat) a fence. */
+    private static final String READ_WRITE = "SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE";
+
     @Override
     public String fence(DatabaseEndpoint source) throws SQLException {
         try (Connection c = Databases.open(source); Statement st = c.createStatement()) {
+            st.execute(READ_WRITE);
             st.execute("ALTER DATABASE " + Databases.quote(source.getDatabase())
                     + " SET default_transaction_read_only = on");
             int ended = endOtherSessions(st);
@@ -30,6 +34,7 @@ public final class PostgresWriteFence implements WriteFence {
     @Override
     public String unfence(DatabaseEndpoint source) throws SQLException {
         try (Connection c = Databases.open(source); Statement st = c.createStatement()) {
+            st.execute(READ_WRITE);
             st.execute("ALTER DATABASE " + Databases.quote(source.getDatabase())
                     + " RESET default_transaction_read_only");
             int ended = endOtherSessions(st);
