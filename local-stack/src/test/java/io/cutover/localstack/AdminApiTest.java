@@ -97,6 +97,15 @@ class AdminApiTest {
         assertThat(end.get("steps").get(0).get("status").asString()).isEqualTo("PENDING");
     }
 
+    @Test
+    void theApiDescribesItself() throws Exception {
+        AdminClient.Reply docs = admin.send("GET", "/v3/api-docs", null, null);
+
+        assertThat(docs.status()).isEqualTo(200);
+        assertThat(docs.body().get("paths").propertyNames()).contains("/api/cutovers", "/api/cutovers/{id}",
+                "/api/cutovers/{id}/start", "/api/cutovers/{id}/abort");
+    }
+
     private static List<String> strings(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asString()));
