@@ -1,0 +1,114 @@
+package io.cutover.validation.adapter.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.cutover.schemas.DatabaseEndpoint;
+import io.cutover.schemas.TableCount;
+import io.cutover.validation.application.Readiness;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+class PostgresReadinessTest {
+
+    private static EmbeddedPostgres server;
+
+    private final PostgresReadiness readiness = new PostgresReadiness();
+
+    @BeforeAll
+    static void start() throws IOException, SQLException {
+        server = EmbeddedPostgres.builder().start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (IOException e) {
+                System.err.println(e.getMessage());
+            }
+        }));
+        sql("postgres", "CREATE DATABASE src", "CREATE DATABASE tgt", "CREATE DATABASE busy",
+                "CREATE ROLE reader LOGIN");
+        sql("src", "CREATE TABLE orders (id int PRIMARY KEY)", "CREATE TABLE secrets (id int)",
+                "INSERT INTO orders SELECT generate_series(1, 25)", "GRANT SELECT ON orders TO reader");
+        sql("tgt", "CREATE TABLE orders (id int PRIMARY KEY)", "INSERT INTO orders SELECT generate_series(1, 24)");
+        sql("busy", "CREATE TABLE leftover (v int)");
+    }
+
+    @Test
+    void aMissingTargetDatabaseIsNamedAndAReadyPairPassesEveryCheck() {
+        Readiness.Report r = readiness.check(endpoint("src", "postgres"), endpoint("fresh_tgt_missing", "postgres"),
+                List.of());
+
+        assertThat(r.problems()).singleElement().asString().contains("fresh_tgt_missing").contains("not usable");
+        Readiness.Report ok = readiness.check(endpoint("src", "postgres"), endpoint("postgres", "postgres"),
+                List.of("public.orders"));
+        assertThat(ok.problems()).isEmpty();
+        assertThat(ok.passed()).hasSize(6);
+    }
+
+    @Test
+    void anUnreachableSourceIsNamed() {
+        DatabaseEndpoint nowhere = DatabaseEndpoint.newBuilder(endpoint("src", "postgres")).setPort(1).build();
+
+        Readiness.Report r = readiness.check(nowhere, endpoint("postgres", "postgres"), List.of());
+
+        assertThat(r.problems()).singleElement().asString().startsWith("source 127.0.0.1:1/src is not usable");
+    }
+
+    @Test
+    void aMissingRoleIsNamed() {
+        Readiness.Report r = readiness.check(endpoint("src", "nobody"), endpoint("postgres", "postgres"), List.of());
+
+        assertThat(r.problems()).singleElement().asString().contains("is not usable").contains("nobody");
+    }
+
+    @Test
+    void aUserThatCannotReadATableOrFenceWritesIsRefused() {
+        Readiness.Report r = readiness.check(endpoint("src", "reader"), endpoint("postgres", "postgres"), List.of());
+
+        assertThat(r.problems()).containsExactlyInAnyOrder(
+                "source 127.0.0.1:" + server.getPort() + "/src: reader cannot read public.secrets",
+                "source 127.0.0.1:" + server.getPort() + "/src: reader may not fence writes: it must own the "
+                        + "database or be a superuser to make it read-only");
+    }
+
+    @Test
+    void aTargetWithTablesAndAMissingTableAreRefused() {
+        Readiness.Report busy = readiness.check(endpoint("src", "postgres"), endpoint("busy", "postgres"), List.of());
+        Readiness.Report missing = readiness.check(endpoint("src", "postgres"), endpoint("postgres", "postgres"),
+                List.of("public.nope"));
+
+        assertThat(busy.problems()).singleElement().asString()
+                .endsWith("already has 1 tables (public.leftover): Cutover copies into an empty database");
+        assertThat(missing.problems()).singleElement().asString().contains("tables not found in src: public.nope");
+    }
+
+    @Test
+    void rowCountsAreComparedPerTable() throws Exception {
+        List<TableCount> counts = new PostgresRowCounts().count(endpoint("src", "postgres"),
+                endpoint("tgt", "postgres"), List.of("public.orders"));
+
+        assertThat(counts).containsExactly(new TableCount("public.orders", 25L, 24L));
+    }
+
+    private static DatabaseEndpoint endpoint(String database, String user) {
+        return DatabaseEndpoint.newBuilder().setHost("127.0.0.1").setPort(server.getPort()).setDatabase(database)
+                .setUser(user).setPassword("").build();
+    }
+
+    private static void sql(String database, String... statements) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + server.getPort() + "/"
+                + database, "postgres", ""); Statement st = c.createStatement()) {
+            for (String s : statements) {
+                st.execute(s);
+            }
+        }
+    }
+}
