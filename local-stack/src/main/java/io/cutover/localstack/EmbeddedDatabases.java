@@ -9,7 +9,7 @@ import java.sql.SQLException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /** Two real PostgreSQL servers, source and target, each in its own data directory. */
-public final class EmbeddedDatabases implements AutoCloseable {
+public final class EmbeddedDatabases implements DatabaseServers {
 
     public static final String USER = "postgres";
 
@@ -42,20 +42,14 @@ public final class EmbeddedDatabases implements AutoCloseable {
                 .start();
     }
 
+    @Override
     public int sourcePort() {
         return source.getPort();
     }
 
+    @Override
     public int targetPort() {
         return target.getPort();
-    }
-
-    public Connection source(String database) throws SQLException {
-        return connect(sourcePort(), database);
-    }
-
-    public Connection target(String database) throws SQLException {
-        return connect(targetPort(), database);
     }
 
     public static Connection connect(int port, String database) throws SQLException {

@@ -32,7 +32,7 @@ public final class LocalStack implements AutoCloseable {
     private final int adminPort;
     private final int smtpPort = Ports.free();
     private EmbeddedKafka kafka;
-    private EmbeddedDatabases databases;
+    private DatabaseServers databases;
     private GreenMail smtp;
     private SwitchableTcpProxy proxy;
 
@@ -41,9 +41,9 @@ public final class LocalStack implements AutoCloseable {
         this.adminPort = adminPort == 0 ? Ports.free() : adminPort;
     }
 
-    private void startAll() throws IOException {
+    private void startAll(DatabaseServers external) throws IOException {
         kafka = new EmbeddedKafka(dir.resolve("kafka"));
-        databases = new EmbeddedDatabases(dir.resolve("postgres"));
+        databases = external != null ? external : new EmbeddedDatabases(dir.resolve("postgres"));
         smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
         services.add(start(CoordinatorApplication.builder(), Map.of(
@@ -65,10 +65,15 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts everything under {@code dir}; adminPort 0 picks a free port. */
     public static LocalStack start(Path dir, int adminPort) throws IOException {
+        return start(dir, adminPort, null);
+    }
+
+    /** As {@link #start(Path, int)}, with the given PostgreSQL servers instead of embedded ones when not null. */
+    public static LocalStack start(Path dir, int adminPort, DatabaseServers external) throws IOException {
         Files.createDirectories(dir);
         LocalStack stack = new LocalStack(dir, adminPort);
         try {
-            stack.startAll();
+            stack.startAll(external);
             return stack;
         } catch (IOException | RuntimeException e) {
             stack.close();
@@ -95,7 +100,7 @@ public final class LocalStack implements AutoCloseable {
         return "http://127.0.0.1:" + adminPort;
     }
 
-    public EmbeddedDatabases databases() {
+    public DatabaseServers databases() {
         return databases;
     }
 

@@ -22,7 +22,8 @@ public final class LocalStackMain {
     static final String DATABASE = "shop";
 
     /** Command-line options; see {@link #usage()}. */
-    record Options(long rows, int parallelism, int adminPort, Path dir, boolean keepRunning, Path pgDumpBin) {
+    record Options(long rows, int parallelism, int adminPort, Path dir, boolean keepRunning, Path pgDumpBin,
+                   int sourcePort, int targetPort) {
 
         static Options parse(String[] args) {
             long rows = 1_000_000;
@@ -31,6 +32,8 @@ public final class LocalStackMain {
             Path dir = null;
             boolean keep = false;
             Path pgDumpBin = null;
+            int sourcePort = 0;
+            int targetPort = 0;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--rows" -> rows = positive(args, ++i);
@@ -39,10 +42,15 @@ public final class LocalStackMain {
                     case "--dir" -> dir = Path.of(value(args, ++i));
                     case "--keep-running" -> keep = true;
                     case "--compare-pg-dump" -> pgDumpBin = Path.of(value(args, ++i));
+                    case "--source-port" -> sourcePort = (int) positive(args, ++i);
+                    case "--target-port" -> targetPort = (int) positive(args, ++i);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            return new Options(rows, parallelism, port, dir, keep, pgDumpBin);
+            if ((sourcePort == 0) != (targetPort == 0)) {
+                throw new IllegalArgumentException("--source-port and --target-port go together");
+            }
+            return new Options(rows, parallelism, port, dir, keep, pgDumpBin, sourcePort, targetPort);
         }
 
         private static String value(String[] args, int i) {
@@ -99,15 +107,24 @@ public final class LocalStackMain {
                   --dir PATH          where Kafka and PostgreSQL keep their files (default: a new temp folder)
                   --keep-running      keep everything up after the report, until Ctrl-C
                   --compare-pg-dump DIR  also time pg_dump -Fc -Z0 | pg_restore of the same database, with the
-                                      tools in DIR (at least as new as the embedded PostgreSQL)""";
+                                      tools in DIR (at least as new as the PostgreSQL servers)
+                  --source-port N --target-port N
+                                      use PostgreSQL servers already running on 127.0.0.1 (user postgres, no
+                                      password) instead of embedded ones; the database "shop" is dropped and
+                                      created again on both""";
     }
 
     static int run(Options o, PrintStream out) throws Exception {
         Path dir = o.dir() != null ? o.dir() : Files.createTempDirectory("cutover-local-");
         out.println("Cutover local stack: starting Kafka, PostgreSQL source and target, SMTP and five services in "
                 + dir);
-        try (LocalStack stack = LocalStack.start(dir, o.adminPort())) {
-            EmbeddedDatabases db = stack.databases();
+        DatabaseServers external = o.sourcePort() == 0 ? null
+                : DatabaseServers.external(o.sourcePort(), o.targetPort());
+        try (LocalStack stack = LocalStack.start(dir, o.adminPort(), external)) {
+            DatabaseServers db = stack.databases();
+            if (external != null) {
+                SampleWorkload.drop(db.targetPort(), DATABASE);
+            }
             out.printf("  Kafka %s, source PostgreSQL :%d, target :%d, SMTP :%d, proxy :%d, admin API %s%n",
                     stack.bootstrapServers(), db.sourcePort(), db.targetPort(), stack.smtpPort(),
                     stack.proxy().port(), stack.adminUrl());
@@ -148,7 +165,7 @@ public final class LocalStackMain {
             out.println("No transfer to compare with.");
             return;
         }
-        EmbeddedDatabases db = stack.databases();
+        DatabaseServers db = stack.databases();
         long baseline = PgDumpBaseline.run(bin, db.sourcePort(), db.targetPort(), DATABASE);
         long ours = transfer.get("durationMillis").asLong();
         long rows = transfer.get("rows").asLong();

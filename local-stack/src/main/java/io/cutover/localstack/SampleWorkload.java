@@ -17,10 +17,17 @@ public final class SampleWorkload {
     private SampleWorkload() {
     }
 
-    /** Creates the database on the server and fills it with about {@code rows} rows; returns rows per table. */
-    public static Map<String, Long> create(int port, String database, long rows) throws SQLException {
+    /** Drops the database on the server if it is there. */
+    public static void drop(int port, String database) throws SQLException {
         try (Connection c = EmbeddedDatabases.connect(port, "postgres"); Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS \"" + database + "\" WITH (FORCE)");
+        }
+    }
+
+    /** Creates the database on the server and fills it with about {@code rows} rows; returns rows per table. */
+    public static Map<String, Long> create(int port, String database, long rows) throws SQLException {
+        drop(port, database);
+        try (Connection c = EmbeddedDatabases.connect(port, "postgres"); Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE \"" + database + "\"");
         }
         long customers = Math.max(10, rows / 10);

@@ -63,7 +63,7 @@ class AdminApiTest {
 
     @Test
     void moves_that_the_state_does_not_allow_are_conflicts() throws Exception {
-        EmbeddedDatabases db = stack.databases();
+        DatabaseServers db = stack.databases();
         String id = admin.create(SamplePlan.json("API unreachable source", db.sourcePort(), db.targetPort(),
                 "no_such_database", 1, "api.example.com"));
         admin.start(id);
@@ -84,7 +84,7 @@ class AdminApiTest {
 
     @Test
     void aCreatedCutoverCanBeAbortedBeforeItStarts() throws Exception {
-        EmbeddedDatabases db = stack.databases();
+        DatabaseServers db = stack.databases();
         String id = admin.create(SamplePlan.json("API abort", db.sourcePort(), db.targetPort(), "never_started", 1,
                 "abort.example.com"));
 

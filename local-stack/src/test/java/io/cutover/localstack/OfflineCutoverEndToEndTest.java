@@ -31,7 +31,7 @@ class OfflineCutoverEndToEndTest {
             "public.order_items", "public.events");
 
     private final LocalStack stack = SharedStack.get();
-    private final EmbeddedDatabases db = stack.databases();
+    private final DatabaseServers db = stack.databases();
     private final AdminClient admin = SharedStack.admin();
 
     @Test

@@ -87,8 +87,10 @@ public final class PostgresDataTransfer implements DataTransfer {
             figures.put("postDataMillis", millisSince(postStarted));
 
             progress.summary("setting sequences and statistics");
+            long tailStarted = System.nanoTime();
             figures.put("sequences", (long) syncSequences(snapshotHolder, tgt));
             analyze(tgt, tables);
+            figures.put("analyzeMillis", millisSince(tailStarted));
             snapshotHolder.commit();
             figures.put("tables", (long) tables.size());
             figures.put("rows", copied[0]);
