@@ -28,7 +28,8 @@ import io.cutover.schemas.DatabaseEndpoint;
  * Offline transfer between PostgreSQL servers over JDBC alone (no client tools). Everything is read from one
  * snapshot of the source exported at the start: the schema's pre-data, then every table streamed by COPY from the
  * source straight into COPY on the target (binary where the types allow it, no intermediate file), several tables
- * at once, then the post-data (keys, indexes, checks, foreign keys, triggers), the sequences and fresh statistics.
+ * at once, each analyzed as soon as it is in, then the post-data (keys, indexes, checks, foreign keys, triggers) and
+ * the sequences.
  */
 public final class PostgresDataTransfer implements DataTransfer {
 
@@ -86,11 +87,8 @@ public final class PostgresDataTransfer implements DataTransfer {
             }
             figures.put("postDataMillis", millisSince(postStarted));
 
-            progress.summary("setting sequences and statistics");
-            long tailStarted = System.nanoTime();
+            progress.summary("setting sequences");
             figures.put("sequences", (long) syncSequences(snapshotHolder, tgt));
-            analyze(tgt, tables);
-            figures.put("analyzeMillis", millisSince(tailStarted));
             snapshotHolder.commit();
             figures.put("tables", (long) tables.size());
             figures.put("rows", copied[0]);
@@ -167,6 +165,8 @@ public final class PostgresDataTransfer implements DataTransfer {
             new Checkpoints(cutoverId).mark(dst, "table:" + t.name(), rows, bytes);
             dst.commit();
             src.commit();
+            // statistics now, while other tables are still copying, rather than in a serial tail at the end
+            execute(dst, "ANALYZE " + table);
             progress.add("rows", rows);
             progress.add("tablesDone", 1);
             progress.summary("copied " + t.name() + " (" + rows + " rows); " + progress.get("tablesDone") + " of "
@@ -249,14 +249,6 @@ public final class PostgresDataTransfer implements DataTransfer {
             }
         }
         return count;
-    }
-
-    private static void analyze(Connection target, List<TableInfo> tables) throws SQLException {
-        try (Statement st = target.createStatement()) {
-            for (TableInfo t : tables) {
-                st.execute("ANALYZE " + Databases.qualified(t.name()));
-            }
-        }
     }
 
     private static void requireEmpty(Connection tgt, DatabaseEndpoint target) throws SQLException {

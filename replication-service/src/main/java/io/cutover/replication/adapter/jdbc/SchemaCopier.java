@@ -198,7 +198,7 @@ final class SchemaCopier {
             try {
                 List<Future<Boolean>> results = new ArrayList<>();
                 for (PostData p : group) {
-                    results.add(pool.submit(() -> apply(target, p)));
+                    results.add(pool.submit(() -> apply(target, p, threads > 1)));
                 }
                 for (Future<Boolean> f : results) {
                     applied += f.get() ? 1 : 0;
@@ -212,13 +212,17 @@ final class SchemaCopier {
         return applied;
     }
 
-    private static boolean apply(DatabaseEndpoint target, PostData p) throws SQLException {
+    private static boolean apply(DatabaseEndpoint target, PostData p, boolean concurrent) throws SQLException {
         try (Connection c = Databases.open(target)) {
             if (exists(c, p)) {
                 return false;
             }
             try (Statement st = c.createStatement()) {
                 st.execute("SET maintenance_work_mem = '256MB'");
+                if (concurrent) {
+                    // several builds already run at once; workers per build would only oversubscribe the CPUs
+                    st.execute("SET max_parallel_maintenance_workers = 0");
+                }
                 st.execute(p.sql());
             } catch (SQLException e) {
                 throw new SQLException("cannot create " + p.kind() + " " + p.name() + " on " + p.table() + ": "
