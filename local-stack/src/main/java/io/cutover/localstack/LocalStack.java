@@ -46,10 +46,7 @@ public final class LocalStack implements AutoCloseable {
         databases = external != null ? external : new EmbeddedDatabases(dir.resolve("postgres"));
         smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
-        services.add(start(CoordinatorApplication.builder(), Map.of(
-                "server.port", String.valueOf(this.adminPort),
-                "server.address", "127.0.0.1",
-                "cutover.coordinator.state-dir", dir.resolve("coordinator-state").toString())));
+        services.add(startCoordinator(dir.resolve("coordinator-state")));
         ConfigurableApplicationContext provisioning = start(ProvisioningApplication.builder(), Map.of(
                 "cutover.provisioning.proxy.listen-port", "0",
                 "cutover.provisioning.proxy.upstream-host", "127.0.0.1",
@@ -61,6 +58,22 @@ public final class LocalStack implements AutoCloseable {
         services.add(start(NotificationApplication.builder(), Map.of(
                 "spring.mail.host", "127.0.0.1",
                 "spring.mail.port", String.valueOf(smtpPort))));
+    }
+
+    private ConfigurableApplicationContext startCoordinator(Path stateDir) {
+        return start(CoordinatorApplication.builder(), Map.of(
+                "server.port", String.valueOf(adminPort),
+                "server.address", "127.0.0.1",
+                "cutover.coordinator.state-dir", stateDir.toString()));
+    }
+
+    /**
+     * Stops the coordinator and starts a new one with an empty state directory, as on a new machine: it must rebuild
+     * the saga state from Kafka alone.
+     */
+    public void restartCoordinator() throws IOException {
+        services.get(0).close();
+        services.set(0, startCoordinator(Files.createTempDirectory(dir, "coordinator-state-")));
     }
 
     /** Starts everything under {@code dir}; adminPort 0 picks a free port. */
