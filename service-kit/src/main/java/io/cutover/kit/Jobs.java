@@ -27,14 +27,14 @@ public final class Jobs implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Jobs.class);
 
-    private final OutcomePublisher outcomes;
+    private final Outcomes outcomes;
     private final Duration beatInterval;
     private final ExecutorService workers;
     private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(
             r -> daemon(r, "cutover-beat"));
     private final Map<String, Progress> running = new ConcurrentHashMap<>();
 
-    public Jobs(OutcomePublisher outcomes, Duration beatInterval, int workers) {
+    public Jobs(Outcomes outcomes, Duration beatInterval, int workers) {
         this.outcomes = outcomes;
         this.beatInterval = beatInterval;
         this.workers = Executors.newFixedThreadPool(workers, r -> daemon(r, "cutover-job"));

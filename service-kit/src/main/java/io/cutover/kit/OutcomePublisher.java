@@ -14,7 +14,7 @@ import io.cutover.schemas.Outcome;
 import io.cutover.schemas.Topics;
 
 /** Sends a participant's outcome for a command to the coordinator, and waits until the broker has it. */
-public final class OutcomePublisher {
+public final class OutcomePublisher implements Outcomes {
 
     private final KafkaTemplate<String, Object> kafka;
 
@@ -22,6 +22,7 @@ public final class OutcomePublisher {
         this.kafka = kafka;
     }
 
+    @Override
     public void reply(Command cause, SpecificRecord payload) {
         Outcome outcome = new Outcome(Envelopes.reply(cause.getEnvelope(), Instant.now()), payload);
         String key = cause.getEnvelope().getCutoverId();
