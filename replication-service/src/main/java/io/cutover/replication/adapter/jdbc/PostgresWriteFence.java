@@ -21,26 +21,25 @@ public final class PostgresWriteFence implements WriteFence {
 
     @Override
     public String fence(DatabaseEndpoint source) throws SQLException {
-        try (Connection c = Databases.open(source); Statement st = c.createStatement()) {
-            st.execute(READ_WRITE);
-            st.execute("ALTER DATABASE " + Databases.quote(source.getDatabase())
-                    + " SET default_transaction_read_only = on");
-            int ended = endOtherSessions(st);
-            verify(source, "on");
-            return "source " + Databases.describe(source) + " is read-only; " + ended + " open sessions ended";
-        }
+        int ended = setReadOnlyDefault(source, "SET default_transaction_read_only = on", "on");
+        return "source " + Databases.describe(source) + " is read-only; " + ended + " open sessions ended";
     }
 
     @Override
     public String unfence(DatabaseEndpoint source) throws SQLException {
+        int ended = setReadOnlyDefault(source, "RESET default_transaction_read_only", "off");
+        return "source " + Databases.describe(source) + " takes writes again; " + ended + " read-only sessions ended";
+    }
+
+    /** Changes the database's default, ends the sessions that have the old one, checks a new session has the new. */
+    private static int setReadOnlyDefault(DatabaseEndpoint source, String change, String expected)
+            throws SQLException {
         try (Connection c = Databases.open(source); Statement st = c.createStatement()) {
             st.execute(READ_WRITE);
-            st.execute("ALTER DATABASE " + Databases.quote(source.getDatabase())
-                    + " RESET default_transaction_read_only");
+            st.execute("ALTER DATABASE " + Databases.quote(source.getDatabase()) + " " + change);
             int ended = endOtherSessions(st);
-            verify(source, "off");
-            return "source " + Databases.describe(source) + " takes writes again; " + ended
-                    + " read-only sessions ended";
+            verify(source, expected);
+            return ended;
         }
     }
 
