@@ -54,7 +54,7 @@ public final class SchemaHistory {
             Schema newest = read(versions.get(versions.size() - 1));
             if (!newest.equals(current)) {
                 problems.add(current.getName() + " changed since " + versions.get(versions.size() - 1).getFileName()
-                        + ": record it as the next version (mvn -pl schemas exec or SchemaHistory.main)");
+                        + ": record it as the next version with: mvn -pl schemas compile exec:java");
             }
         }
         return problems;

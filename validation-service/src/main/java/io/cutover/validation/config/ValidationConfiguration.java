@@ -1,15 +1,17 @@
 package io.cutover.validation.config;
 
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 import io.cutover.kit.ParticipantKafkaConfiguration;
 import io.cutover.validation.adapter.jdbc.PostgresReadiness;
-import io.cutover.validation.adapter.jdbc.PostgresRowCounts;
+import io.cutover.validation.adapter.jdbc.PostgresContentValidation;
 
-/** PostgreSQL readiness checks and row counts. */
+/** PostgreSQL readiness checks and data validation. */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ValidationProperties.class)
 @Import(ParticipantKafkaConfiguration.class)
 public class ValidationConfiguration {
 
@@ -19,7 +21,7 @@ public class ValidationConfiguration {
     }
 
     @Bean
-    PostgresRowCounts rowCounts() {
-        return new PostgresRowCounts();
+    PostgresContentValidation dataValidation(ValidationProperties props) {
+        return new PostgresContentValidation(props.threads());
     }
 }

@@ -17,23 +17,25 @@ import io.cutover.schemas.DataValidationFailed;
 import io.cutover.schemas.ReadinessConfirmed;
 import io.cutover.schemas.ReadinessFailed;
 import io.cutover.schemas.TableCount;
+import io.cutover.schemas.TableValidation;
 import io.cutover.schemas.Topics;
 import io.cutover.schemas.ValidateData;
+import io.cutover.validation.application.DataValidation;
 import io.cutover.validation.application.Readiness;
-import io.cutover.validation.application.RowCounts;
+import io.cutover.validation.application.ValidationReport;
 
-/** Maps validation commands to the readiness checks and the row counts. */
+/** Maps validation commands to the readiness checks and the data validation. */
 @Component
 public class ValidationListener {
 
     private final Jobs jobs;
     private final Readiness readiness;
-    private final RowCounts counts;
+    private final DataValidation data;
 
-    public ValidationListener(Jobs jobs, Readiness readiness, RowCounts counts) {
+    public ValidationListener(Jobs jobs, Readiness readiness, DataValidation data) {
         this.jobs = jobs;
         this.readiness = readiness;
-        this.counts = counts;
+        this.data = data;
     }
 
     @KafkaListener(topics = Topics.VALIDATION_COMMANDS, groupId = "validation-service")
@@ -43,8 +45,11 @@ public class ValidationListener {
             jobs.run(command, Job.of(p -> ready(readiness.check(r.getSource(), r.getTarget(), r.getTables())),
                     (reason, p) -> new ReadinessFailed(reason, p.snapshot(), List.of(reason))));
         } else if (payload instanceof ValidateData v) {
-            jobs.run(command, Job.of(p -> validated(counts.count(v.getSource(), v.getTarget(), v.getTables())),
-                    (reason, p) -> new DataValidationFailed(reason, p.snapshot(), List.of())));
+            jobs.run(command, Job.of(p -> {
+                long started = System.nanoTime();
+                List<TableValidation> tables = data.validate(v.getSource(), v.getTarget(), v.getTables(), p);
+                return validated(new ValidationReport(tables, (System.nanoTime() - started) / 1_000_000));
+            }, (reason, p) -> new DataValidationFailed(reason, p.snapshot(), List.of(), List.of())));
         } else {
             throw new UnsupportedCommandException("validation-service", payload);
         }
@@ -60,17 +65,14 @@ public class ValidationListener {
         return new ReadinessFailed(String.join("; ", report.problems()), figures, report.problems());
     }
 
-    private static SpecificRecord validated(List<TableCount> counts) {
-        List<TableCount> differing = counts.stream().filter(c -> c.getSourceRows() != c.getTargetRows()).toList();
-        long rows = counts.stream().mapToLong(TableCount::getSourceRows).sum();
-        Map<String, Long> figures = Map.of("tables", (long) counts.size(), "rowsCompared", rows,
-                "tablesDiffering", (long) differing.size());
-        if (differing.isEmpty()) {
-            return new DataValidated("row counts equal in all " + counts.size() + " tables (" + rows + " rows)",
-                    figures, counts);
+    private static SpecificRecord validated(ValidationReport report) {
+        List<TableCount> counts = report.tables().stream()
+                .map(t -> new TableCount(t.getTable(), t.getSourceRows(), t.getTargetRows())).toList();
+        if (report.equal()) {
+            return new DataValidated(report.summary(), report.figures(), counts, report.tables());
         }
-        String named = String.join(", ", differing.stream().map(c -> c.getTable() + " (source "
-                + c.getSourceRows() + ", target " + c.getTargetRows() + ")").toList());
-        return new DataValidationFailed("row counts differ in " + named, figures, differing);
+        List<TableCount> differing = report.differing().stream()
+                .map(t -> new TableCount(t.getTable(), t.getSourceRows(), t.getTargetRows())).toList();
+        return new DataValidationFailed(report.summary(), report.figures(), differing, report.tables());
     }
 }

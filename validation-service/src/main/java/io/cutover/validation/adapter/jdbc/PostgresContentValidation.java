@@ -1,0 +1,313 @@
+package io.cutover.validation.adapter.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+import io.cutover.kit.Progress;
+import io.cutover.kit.jdbc.Databases;
+import io.cutover.schemas.DatabaseEndpoint;
+import io.cutover.schemas.TableValidation;
+import io.cutover.validation.application.DataValidation;
+
+/**
+ * Compares content inside the databases. A table with a primary key is cut into ranges of about {@value #CHUNK}
+ * keys; each side hashes each range (count and XOR of 64-bit row hashes) at the same time; a range that differs is
+ * compared key by key to name the rows missing on the target, extra on the target, or different (with the
+ * columns). A table without a primary key is compared as a multiset of rows, through hash buckets.
+ */
+public final class PostgresContentValidation implements DataValidation {
+
+    static final int CHUNK = 10_000;
+    static final int EXAMPLES = 10;
+
+    private final int threads;
+
+    /** @param threads connections per side working at once */
+    public PostgresContentValidation(int threads) {
+        this.threads = threads;
+    }
+
+    @Override
+    public List<TableValidation> validate(DatabaseEndpoint source, DatabaseEndpoint target, List<String> wanted,
+                                          Progress progress) throws Exception {
+        List<String> tables;
+        try (Connection c = Databases.open(source)) {
+            tables = Databases.tables(c, wanted);
+        }
+        progress.set("tables", tables.size());
+        List<TableValidation> results = new ArrayList<>();
+        try (Side src = new Side(source, threads); Side tgt = new Side(target, threads)) {
+            for (String table : tables) {
+                results.add(new TableCheck(src, tgt, table, progress).run());
+                progress.add("tablesDone", 1);
+            }
+        }
+        return results;
+    }
+
+    /** The comparison of one table. */
+    private static final class TableCheck {
+
+        private final Side src;
+        private final Side tgt;
+        private final String table;
+        private final Progress progress;
+        private final List<String> examples = new ArrayList<>();
+        private long missing;
+        private long extra;
+        private long different;
+
+        TableCheck(Side src, Side tgt, String table, Progress progress) {
+            this.src = src;
+            this.tgt = tgt;
+            this.table = table;
+            this.progress = progress;
+        }
+
+        TableValidation run() throws Exception {
+            long started = System.nanoTime();
+            String count = "SELECT count(*) FROM " + Databases.qualified(table);
+            Future<Long> sourceRows = src.submit(c -> single(c, count));
+            Future<Long> targetRows = tgt.submit(c -> single(c, count));
+            TableShape shape = get(src.submit(c -> TableShape.of(c, table)));
+            progress.summary("comparing " + table);
+            int ranges = shape.keys().isEmpty() ? compareMultiset(shape, get(sourceRows))
+                    : compareRanges(shape);
+            long rows = get(sourceRows);
+            progress.add("rowsCompared", rows);
+            return new TableValidation(table, rows, get(targetRows), rows, ranges, missing, extra, different,
+                    (System.nanoTime() - started) / 1_000_000, List.copyOf(examples));
+        }
+
+        // ---- tables with a primary key ----
+
+        private int compareRanges(TableShape shape) throws Exception {
+            List<KeyRange> ranges = ranges(shape, get(src.submit(c -> boundaries(c, shape))));
+            String sql = "SELECT count(*), coalesce(bit_xor(" + shape.rowHash() + "), 0) FROM " + shape.from()
+                    + " WHERE ";
+            List<Future<long[]>> sourceHashes = new ArrayList<>();
+            List<Future<long[]>> targetHashes = new ArrayList<>();
+            for (KeyRange r : ranges) {
+                sourceHashes.add(src.submit(c -> countAndHash(c, sql + r.where(shape), r)));
+                targetHashes.add(tgt.submit(c -> countAndHash(c, sql + r.where(shape), r)));
+            }
+            for (int i = 0; i < ranges.size(); i++) {
+                long[] s = get(sourceHashes.get(i));
+                long[] t = get(targetHashes.get(i));
+                if (s[0] != t[0] || s[1] != t[1]) {
+                    drill(shape, ranges.get(i));
+                }
+            }
+            return ranges.size();
+        }
+
+        /** Every CHUNK-th key of the source, in key order: the starts of all ranges but the first. */
+        private static List<List<String>> boundaries(Connection c, TableShape shape) throws SQLException {
+            String keys = String.join(", ", shape.keys().stream().map(Databases::quote).toList());
+            String sql = "SELECT " + shape.keysAsText() + " FROM (SELECT " + keys + ", row_number() OVER (ORDER BY "
+                    + keys + ") AS cutover_rn FROM " + shape.from() + ") s WHERE cutover_rn % " + CHUNK
+                    + " = 1 AND cutover_rn > 1 ORDER BY cutover_rn";
+            List<List<String>> bounds = new ArrayList<>();
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                while (rs.next()) {
+                    bounds.add(row(rs, shape.keys().size(), 0));
+                }
+            }
+            return bounds;
+        }
+
+        private static List<KeyRange> ranges(TableShape shape, List<List<String>> bounds) {
+            List<KeyRange> ranges = new ArrayList<>();
+            List<String> from = null;
+            for (List<String> b : bounds) {
+                ranges.add(new KeyRange(from, b));
+                from = b;
+            }
+            ranges.add(new KeyRange(from, null));
+            return ranges;
+        }
+
+        /** Compares one range key by key. */
+        private void drill(TableShape shape, KeyRange range) throws Exception {
+            String sql = "SELECT " + shape.keysAsText() + ", " + shape.rowHash() + " FROM " + shape.from()
+                    + " WHERE " + range.where(shape) + " ORDER BY " + shape.keyTuple();
+            Future<Map<List<String>, Long>> s = src.submit(c -> keyedHashes(c, sql, range, shape));
+            Future<Map<List<String>, Long>> t = tgt.submit(c -> keyedHashes(c, sql, range, shape));
+            Map<List<String>, Long> source = get(s);
+            Map<List<String>, Long> target = get(t);
+            for (var e : source.entrySet()) {
+                Long other = target.get(e.getKey());
+                if (other == null) {
+                    missing++;
+                    example("missing on the target: " + shape.describeKey(e.getKey()));
+                } else if (!other.equals(e.getValue())) {
+                    different++;
+                    if (examples.size() < EXAMPLES) {
+                        example("different: " + shape.describeKey(e.getKey()) + " (columns "
+                                + String.join(", ", differingColumns(shape, e.getKey())) + ")");
+                    }
+                }
+            }
+            for (List<String> key : target.keySet()) {
+                if (!source.containsKey(key)) {
+                    extra++;
+                    example("extra on the target: " + shape.describeKey(key));
+                }
+            }
+        }
+
+        private List<String> differingColumns(TableShape shape, List<String> key) throws Exception {
+            String sql = "SELECT " + shape.columnsAsText() + " FROM " + shape.from() + " WHERE " + shape.keyTuple()
+                    + " = " + shape.keyParameters();
+            Side.Query<List<String>> read = c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    for (int i = 0; i < key.size(); i++) {
+                        ps.setString(i + 1, key.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        return row(rs, shape.columns().size(), 0);
+                    }
+                }
+            };
+            List<String> s = get(src.submit(read));
+            List<String> t = get(tgt.submit(read));
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < s.size(); i++) {
+                if (!Objects.equals(s.get(i), t.get(i))) {
+                    names.add(shape.columns().get(i));
+                }
+            }
+            return names;
+        }
+
+        // ---- tables without a primary key: rows as a multiset ----
+
+        private int compareMultiset(TableShape shape, long rows) throws Exception {
+            int buckets = Integer.highestOneBit((int) Math.min(4096, Math.max(1, rows / CHUNK)) * 2 - 1);
+            String sql = "SELECT (h & " + (buckets - 1) + ")::int, count(*), sum(h::numeric)::text FROM (SELECT "
+                    + shape.rowHash() + " AS h FROM " + shape.from() + ") s GROUP BY 1";
+            Future<Map<Integer, String>> s = src.submit(c -> bucketSums(c, sql));
+            Future<Map<Integer, String>> t = tgt.submit(c -> bucketSums(c, sql));
+            Map<Integer, String> source = get(s);
+            Map<Integer, String> target = get(t);
+            for (int b = 0; b < buckets; b++) {
+                if (!Objects.equals(source.get(b), target.get(b))) {
+                    drillBucket(shape, buckets, b);
+                }
+            }
+            return buckets;
+        }
+
+        private void drillBucket(TableShape shape, int buckets, int bucket) throws Exception {
+            String sql = "SELECT " + shape.rowText() + ", count(*) FROM " + shape.from() + " WHERE ("
+                    + shape.rowHash() + " & " + (buckets - 1) + ") = " + bucket + " GROUP BY 1 ORDER BY 1";
+            Side.Query<Map<String, Long>> read = c -> {
+                Map<String, Long> rows = new LinkedHashMap<>();
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                    while (rs.next()) {
+                        rows.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+                return rows;
+            };
+            Map<String, Long> source = get(src.submit(read));
+            Map<String, Long> target = get(tgt.submit(read));
+            for (var e : source.entrySet()) {
+                long surplus = e.getValue() - target.getOrDefault(e.getKey(), 0L);
+                if (surplus > 0) {
+                    missing += surplus;
+                    example("missing on the target (" + surplus + "x): " + abbreviate(e.getKey()));
+                }
+            }
+            for (var e : target.entrySet()) {
+                long surplus = e.getValue() - source.getOrDefault(e.getKey(), 0L);
+                if (surplus > 0) {
+                    extra += surplus;
+                    example("extra on the target (" + surplus + "x): " + abbreviate(e.getKey()));
+                }
+            }
+        }
+
+        // ---- helpers ----
+
+        private void example(String text) {
+            if (examples.size() < EXAMPLES) {
+                examples.add(text);
+            }
+        }
+
+        private static long[] countAndHash(Connection c, String sql, KeyRange range) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                range.bind(ps, 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new long[] {rs.getLong(1), rs.getLong(2)};
+                }
+            }
+        }
+
+        private static Map<List<String>, Long> keyedHashes(Connection c, String sql, KeyRange range,
+                                                           TableShape shape) throws SQLException {
+            Map<List<String>, Long> rows = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                range.bind(ps, 1);
+                ps.setFetchSize(CHUNK);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.put(row(rs, shape.keys().size(), 0), rs.getLong(shape.keys().size() + 1));
+                    }
+                }
+            }
+            return rows;
+        }
+
+        private static Map<Integer, String> bucketSums(Connection c, String sql) throws SQLException {
+            Map<Integer, String> sums = new HashMap<>();
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                while (rs.next()) {
+                    sums.put(rs.getInt(1), rs.getLong(2) + ":" + rs.getString(3));
+                }
+            }
+            return sums;
+        }
+
+        private static List<String> row(ResultSet rs, int columns, int offset) throws SQLException {
+            List<String> values = new ArrayList<>(columns);
+            for (int i = 1; i <= columns; i++) {
+                values.add(rs.getString(offset + i));
+            }
+            return values;
+        }
+
+        private static long single(Connection c, String sql) throws SQLException {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+
+        private static String abbreviate(String row) {
+            return row.length() > 200 ? row.substring(0, 200) + "..." : row;
+        }
+
+        private static <T> T get(Future<T> f) throws Exception {
+            try {
+                return f.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.cutover.validation.adapter.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.cutover.kit.jdbc.Databases;
+
+/**
+ * A table as the comparison sees it, read from the source: its columns in order, and its primary key columns
+ * with their types. The row hash is built from the source's column names, so a target with the columns in another
+ * order still compares equal.
+ */
+record TableShape(String table, List<String> columns, List<String> keys, List<String> keyTypes) {
+
+    static TableShape of(Connection c, String table) throws SQLException {
+        String regclass = Databases.qualified(table);
+        List<String> columns = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT attname FROM pg_attribute WHERE attrelid = ?::regclass "
+                + "AND attnum > 0 AND NOT attisdropped ORDER BY attnum")) {
+            ps.setString(1, regclass);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(rs.getString(1));
+                }
+            }
+        }
+        List<String> keys = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT a.attname, format_type(a.atttypid, a.atttypmod)
+                FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+                WHERE i.indrelid = ?::regclass AND i.indisprimary
+                ORDER BY array_position(i.indkey::int2[], a.attnum)""")) {
+            ps.setString(1, regclass);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keys.add(rs.getString(1));
+                    types.add(rs.getString(2));
+                }
+            }
+        }
+        return new TableShape(table, columns, keys, types);
+    }
+
+    String from() {
+        return Databases.qualified(table);
+    }
+
+    /** The row as text, the way both sides print it. */
+    String rowText() {
+        return "ROW(" + String.join(", ", columns.stream().map(Databases::quote).toList()) + ")::text";
+    }
+
+    /** A 64-bit hash of the row, computed inside the database. */
+    String rowHash() {
+        return "hashtextextended(" + rowText() + ", 0)";
+    }
+
+    /** (k1, k2, ...) */
+    String keyTuple() {
+        return "(" + String.join(", ", keys.stream().map(Databases::quote).toList()) + ")";
+    }
+
+    /** (?::type1, ?::type2, ...) for a key bound as text. */
+    String keyParameters() {
+        return "(" + String.join(", ", keyTypes.stream().map(t -> "?::" + t).toList()) + ")";
+    }
+
+    /** The key columns as text, aliased so that an ORDER BY on the key never sorts by this text instead. */
+    String keysAsText() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            out.add(Databases.quote(keys.get(i)) + "::text AS cutover_key_" + i);
+        }
+        return String.join(", ", out);
+    }
+
+    String columnsAsText() {
+        return String.join(", ", columns.stream().map(k -> Databases.quote(k) + "::text").toList());
+    }
+
+    /** id=7 or region=eu, id=7 */
+    String describeKey(List<String> values) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            parts.add(keys.get(i) + "=" + values.get(i));
+        }
+        return String.join(", ", parts);
+    }
+}

@@ -1,0 +1,187 @@
+package io.cutover.validation.adapter.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.cutover.kit.Progress;
+import io.cutover.schemas.DatabaseEndpoint;
+import io.cutover.schemas.TableValidation;
+import io.cutover.validation.application.DataValidation;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+class PostgresContentValidationTest {
+
+    private static EmbeddedPostgres server;
+    private final PostgresContentValidation validation = new PostgresContentValidation(2);
+
+    @BeforeAll
+    static void start() throws IOException {
+        server = EmbeddedPostgres.builder().start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (IOException e) {
+                System.err.println(e.getMessage());
+            }
+        }));
+    }
+
+    @Test
+    void identicalDataIsEqualEvenWhenTheTargetPrintsValuesDifferently() throws Exception {
+        pair("same");
+        sql("postgres", "ALTER DATABASE same_tgt SET TimeZone = 'Asia/Tokyo'",
+                "ALTER DATABASE same_tgt SET DateStyle = 'SQL, DMY'", "ALTER DATABASE same_tgt SET extra_float_digits = 0",
+                "ALTER DATABASE same_tgt SET bytea_output = 'escape'");
+
+        List<TableValidation> r = validate("same");
+
+        assertThat(r).allSatisfy(t -> assertThat(DataValidation.equal(t)).as(t.toString()).isTrue());
+        TableValidation people = result(r, "public.people");
+        assertThat(people.getSourceRows()).isEqualTo(25_000);
+        assertThat(people.getRanges()).isEqualTo(3);
+        assertThat(result(r, "public.visits").getRowsCompared()).isEqualTo(40);
+    }
+
+    @Test
+    void aChangedColumnIsNamedWithItsKeyAndColumn() throws Exception {
+        pair("changed");
+        sql("changed_tgt", "UPDATE people SET balance = balance + 0.001 WHERE id = 12345");
+
+        TableValidation people = result(validate("changed"), "public.people");
+
+        assertThat(people.getDifferent()).isEqualTo(1);
+        assertThat(people.getMissing() + people.getExtra()).isZero();
+        assertThat(people.getExamples()).containsExactly("different: id=12345 (columns balance)");
+    }
+
+    @Test
+    void missingAndExtraRowsAreNamedInKeyOrderAndCounted() throws Exception {
+        pair("gaps");
+        sql("gaps_tgt", "DELETE FROM people WHERE id IN (7, 20, 100, 20001)",
+                "INSERT INTO people (id, name) VALUES (99999, 'stranger')");
+
+        TableValidation people = result(validate("gaps"), "public.people");
+
+        assertThat(people.getMissing()).isEqualTo(4);
+        assertThat(people.getExtra()).isEqualTo(1);
+        assertThat(people.getTargetRows()).isEqualTo(24_997);
+        assertThat(people.getExamples()).containsExactly("missing on the target: id=7",
+                "missing on the target: id=20", "missing on the target: id=100", "missing on the target: id=20001",
+                "extra on the target: id=99999");
+    }
+
+    @Test
+    void aSwappedValueInACompositeKeyTableIsFoundOnBothRows() throws Exception {
+        pair("swap");
+        sql("swap_tgt", """
+                UPDATE stock SET qty = CASE sku WHEN 'sku-3' THEN (SELECT qty FROM stock WHERE region = 'eu' AND sku = 'sku-4')
+                                                ELSE (SELECT qty FROM stock WHERE region = 'eu' AND sku = 'sku-3') END
+                WHERE region = 'eu' AND sku IN ('sku-3', 'sku-4')""");
+
+        TableValidation stock = result(validate("swap"), "public.stock");
+
+        assertThat(stock.getDifferent()).isEqualTo(2);
+        assertThat(stock.getExamples()).containsExactly("different: region=eu, sku=sku-3 (columns qty)",
+                "different: region=eu, sku=sku-4 (columns qty)");
+    }
+
+    @Test
+    void aRowDifferenceInATableWithoutAKeyIsFoundAsAMultiset() throws Exception {
+        pair("multiset");
+        sql("multiset_tgt", "INSERT INTO visits SELECT * FROM visits WHERE page = '/p3'",
+                "DELETE FROM visits WHERE page = '/p5'");
+
+        TableValidation visits = result(validate("multiset"), "public.visits");
+
+        // /p3 and /p5 are 4 of the 40 visits each (one of them twice over)
+        assertThat(visits.getExtra()).isEqualTo(4);
+        assertThat(visits.getMissing()).isEqualTo(4);
+        assertThat(visits.getExamples()).anySatisfy(e -> assertThat(e).startsWith("extra on the target (2x): (/p3,"))
+                .anySatisfy(e -> assertThat(e).startsWith("missing on the target (2x): (/p5,"));
+    }
+
+    @Test
+    void unequalValuesOfEveryKindAreNeverEqual() throws Exception {
+        String[] changes = {
+            "UPDATE people SET nick = '' WHERE id = 1",                       // NULL versus empty
+            "UPDATE people SET balance = 2.50 WHERE id = 2",                  // numeric scale 2.500 versus 2.50
+            "UPDATE people SET score = score + 1e-12 WHERE id = 3",           // floating point
+            "UPDATE people SET seen = seen + interval '1 microsecond' WHERE id = 4",
+            "UPDATE people SET data = data || '{\"x\": 1}' WHERE id = 5",     // jsonb
+            "UPDATE people SET tags = ARRAY[tags[2], tags[1]] WHERE id = 6",  // array order
+            "UPDATE people SET photo = photo || '\\x00'::bytea WHERE id = 8", // bytea
+        };
+        pair("kinds");
+        sql("kinds_tgt", changes);
+
+        TableValidation people = result(validate("kinds"), "public.people");
+
+        assertThat(people.getDifferent()).isEqualTo(changes.length);
+        assertThat(people.getExamples()).containsExactly("different: id=1 (columns nick)",
+                "different: id=2 (columns balance)", "different: id=3 (columns score)",
+                "different: id=4 (columns seen)", "different: id=5 (columns data)", "different: id=6 (columns tags)",
+                "different: id=8 (columns photo)");
+    }
+
+    @Test
+    void jsonbKeyOrderAndTimeZonesOfTheSameInstantAreEqual() throws Exception {
+        pair("same_value");
+        sql("same_value_tgt", "UPDATE people SET data = '{\"b\": 2, \"a\": 1}'::jsonb WHERE id = 9",
+                "UPDATE people SET seen = (seen AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' WHERE id = 10");
+        sql("same_value_src", "UPDATE people SET data = '{\"a\": 1, \"b\": 2}'::jsonb WHERE id = 9");
+
+        assertThat(validate("same_value")).allSatisfy(t -> assertThat(DataValidation.equal(t)).isTrue());
+    }
+
+    private List<TableValidation> validate(String name) throws Exception {
+        return validation.validate(endpoint(name + "_src"), endpoint(name + "_tgt"), List.of(), new Progress());
+    }
+
+    private static TableValidation result(List<TableValidation> results, String table) {
+        return results.stream().filter(t -> t.getTable().equals(table)).findFirst().orElseThrow();
+    }
+
+    /** Source and target databases with the same schema and data. */
+    private static void pair(String name) throws SQLException {
+        for (String db : List.of(name + "_src", name + "_tgt")) {
+            sql("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "CREATE DATABASE " + db);
+            sql(db, """
+                    CREATE TABLE people (id bigint PRIMARY KEY, name text COLLATE "C", nick text, balance numeric,
+                      score double precision, seen timestamptz, data jsonb, tags text[], photo bytea)""",
+                    """
+                    INSERT INTO people SELECT g, 'person ' || g, CASE WHEN g % 3 = 0 THEN NULL ELSE 'n' || g END,
+                      round(g / 8.0, 3), g / 7.0, timestamptz '2024-03-10 12:00:00+01' + g * interval '1 minute',
+                      jsonb_build_object('g', g, 'nested', jsonb_build_object('v', g % 5)), ARRAY['a' || g, 'b'],
+                      decode(md5(g::text), 'hex')
+                    FROM generate_series(1, 25000) g""",
+                    "CREATE TABLE stock (region text, sku text, qty int, PRIMARY KEY (region, sku))",
+                    "INSERT INTO stock SELECT r, 'sku-' || g, g * 10 FROM unnest(ARRAY['eu', 'us']) r, "
+                            + "generate_series(1, 50) g",
+                    "CREATE TABLE visits (page text, at date)",
+                    "INSERT INTO visits SELECT '/p' || (g % 10), date '2025-01-01' + g % 3 FROM generate_series(1, 40) g");
+        }
+    }
+
+    private static DatabaseEndpoint endpoint(String database) {
+        return DatabaseEndpoint.newBuilder().setHost("127.0.0.1").setPort(server.getPort()).setDatabase(database)
+                .setUser("postgres").setPassword("").build();
+    }
+
+    private static void sql(String database, String... statements) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + server.getPort() + "/"
+                + database, "postgres", ""); Statement st = c.createStatement()) {
+            for (String s : statements) {
+                st.execute(s);
+            }
+        }
+    }
+}
