@@ -26,7 +26,7 @@ public final class LocalStackMain {
 
     /** Command-line options; see {@link #usage()}. */
     record Options(long rows, int parallelism, int adminPort, Path dir, boolean keepRunning, Path pgDumpBin,
-                   int sourcePort, int targetPort) {
+                   int sourcePort, int targetPort, boolean benchValidation) {
 
         static Options parse(String[] args) {
             long rows = 1_000_000;
@@ -37,6 +37,7 @@ public final class LocalStackMain {
             Path pgDumpBin = null;
             int sourcePort = 0;
             int targetPort = 0;
+            boolean benchValidation = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--rows" -> rows = positive(args, ++i);
@@ -47,13 +48,15 @@ public final class LocalStackMain {
                     case "--compare-pg-dump" -> pgDumpBin = Path.of(value(args, ++i));
                     case "--source-port" -> sourcePort = (int) positive(args, ++i);
                     case "--target-port" -> targetPort = (int) positive(args, ++i);
+                    case "--bench-validation" -> benchValidation = true;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
             if ((sourcePort == 0) != (targetPort == 0)) {
                 throw new IllegalArgumentException("--source-port and --target-port go together");
             }
-            return new Options(rows, parallelism, port, dir, keep, pgDumpBin, sourcePort, targetPort);
+            return new Options(rows, parallelism, port, dir, keep, pgDumpBin, sourcePort, targetPort,
+                    benchValidation);
         }
 
         private static String value(String[] args, int i) {
@@ -111,6 +114,7 @@ public final class LocalStackMain {
                   --keep-running      keep everything up after the report, until Ctrl-C
                   --compare-pg-dump DIR  also time pg_dump -Fc -Z0 | pg_restore of the same database, with the
                                       tools in DIR (at least as new as the PostgreSQL servers)
+                  --bench-validation  also measure data validation against the database-side floor
                   --source-port N --target-port N
                                       use PostgreSQL servers already running on 127.0.0.1 (user postgres, no
                                       password) instead of embedded ones; the database "shop" is dropped and
@@ -148,6 +152,10 @@ public final class LocalStackMain {
             Report.print(out, end, emails(stack), stack.proxy().upstream(), db.sourcePort(), db.targetPort());
             if (o.pgDumpBin() != null) {
                 compare(out, stack, o.parallelism(), o.pgDumpBin());
+            }
+            if (o.benchValidation()) {
+                ValidationBenchmark.run(out, db, DATABASE, 1);
+                ValidationBenchmark.run(out, db, DATABASE, 2);
             }
             if (o.keepRunning()) {
                 out.println("\nStill running; admin API at " + stack.adminUrl() + "/api/cutovers. Ctrl-C to stop.");

@@ -5,8 +5,9 @@ import java.sql.SQLException;
 import java.util.List;
 
 /**
- * A half-open range of primary keys [from, to); a null bound is open. Keys are bound as text and cast to the key
- * types, so any key type works.
+ * A half-open range of primary keys [from, to); a null bound is open. A bound may name only the first key columns
+ * (the range then holds every key with that prefix in range). Keys are bound as text and cast to the key types, so
+ * any key type works.
  */
 record KeyRange(List<String> from, List<String> to) {
 
@@ -14,8 +15,9 @@ record KeyRange(List<String> from, List<String> to) {
         if (from == null && to == null) {
             return "true";
         }
-        String lower = from == null ? null : shape.keyTuple() + " >= " + shape.keyParameters();
-        String upper = to == null ? null : shape.keyTuple() + " < " + shape.keyParameters();
+        String lower = from == null ? null
+                : shape.keyTuple(from.size()) + " >= " + shape.keyParameters(from.size());
+        String upper = to == null ? null : shape.keyTuple(to.size()) + " < " + shape.keyParameters(to.size());
         return lower == null ? upper : upper == null ? lower : lower + " AND " + upper;
     }
 

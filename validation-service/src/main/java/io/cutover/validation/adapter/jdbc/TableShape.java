@@ -46,6 +46,11 @@ record TableShape(String table, List<String> columns, List<String> keys, List<St
         return new TableShape(table, columns, keys, types);
     }
 
+    /** The first key column has an integer type: ranges can be cut on its values alone. */
+    boolean integerLeadingKey() {
+        return !keys.isEmpty() && List.of("smallint", "integer", "bigint").contains(keyTypes.get(0));
+    }
+
     String from() {
         return Databases.qualified(table);
     }
@@ -62,12 +67,22 @@ record TableShape(String table, List<String> columns, List<String> keys, List<St
 
     /** (k1, k2, ...) */
     String keyTuple() {
-        return "(" + String.join(", ", keys.stream().map(Databases::quote).toList()) + ")";
+        return keyTuple(keys.size());
+    }
+
+    /** The first n key columns: (k1, ..., kn) */
+    String keyTuple(int n) {
+        return "(" + String.join(", ", keys.subList(0, n).stream().map(Databases::quote).toList()) + ")";
     }
 
     /** (?::type1, ?::type2, ...) for a key bound as text. */
     String keyParameters() {
-        return "(" + String.join(", ", keyTypes.stream().map(t -> "?::" + t).toList()) + ")";
+        return keyParameters(keys.size());
+    }
+
+    /** Parameters for the first n key columns. */
+    String keyParameters(int n) {
+        return "(" + String.join(", ", keyTypes.subList(0, n).stream().map(t -> "?::" + t).toList()) + ")";
     }
 
     /** The key columns as text, aliased so that an ORDER BY on the key never sorts by this text instead. */
