@@ -57,6 +57,7 @@ final class Report {
             String v = text(validation, "lastError").isEmpty() ? text(validation, "summary")
                     : text(validation, "lastError");
             out.println("Validation: " + (v.isEmpty() ? "not run" : v));
+            validation.get("details").forEach(d -> out.println("            " + d.asString()));
         }
         out.println("Emails:     " + emails.size() + " sent");
         emails.forEach(e -> out.printf("            %-28s %s%n", e.to(), e.subject()));

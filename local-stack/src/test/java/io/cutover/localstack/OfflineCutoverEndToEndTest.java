@@ -45,6 +45,8 @@ class OfflineCutoverEndToEndTest {
         JsonNode end = admin.awaitEnd(id, Duration.ofMinutes(3), s -> { });
 
         assertThat(end.get("status").asString()).as(end.toString()).isEqualTo("COMPLETED");
+        assertThat(details(end, "VALIDATE_DATA")).hasSize(5).allSatisfy(line -> assertThat(line).endsWith(": equal"));
+        assertThat(details(end, "CHECK_READINESS")).allSatisfy(line -> assertThat(line).startsWith("ok: "));
         try (Connection source = db.source(database); Connection target = db.target(database)) {
             for (String table : TABLES) {
                 assertThat(Sql.digest(target, table)).as(table).isEqualTo(Sql.digest(source, table));
@@ -94,6 +96,13 @@ class OfflineCutoverEndToEndTest {
                 .startsWith("VALIDATE_DATA failed: public.events differs: source 900 rows, target 891; "
                         + "9 missing on the target, 0 extra, 0 different (missing on the target: id=97; "
                         + "missing on the target: id=194; missing on the target: id=291; ...)");
+        assertThat(details(end, "VALIDATE_DATA")).anySatisfy(line -> assertThat(line)
+                .startsWith("public.events: 900 source rows, 891 target rows, 1 ranges")
+                .endsWith("9 missing, 0 extra, 0 different (missing on the target: id=97; missing on the target: "
+                        + "id=194; missing on the target: id=291; missing on the target: id=388; missing on the target: "
+                        + "id=485; missing on the target: id=582; missing on the target: id=679; missing on the target: "
+                        + "id=776; missing on the target: id=873)"))
+                .filteredOn(line -> line.endsWith(": equal")).hasSize(4);
         Map<String, String> steps = new java.util.HashMap<>();
         end.get("steps").forEach(s -> steps.put(s.get("name").asString(), s.get("status").asString()));
         assertThat(steps).containsEntry("FENCE_SOURCE_WRITES", "COMPENSATED")
@@ -103,6 +112,16 @@ class OfflineCutoverEndToEndTest {
         }
         assertThat(stack.proxy().upstream()).isEqualTo(upstreamBefore);
         assertThat(subjects("bad.example.com", 6)).contains("[Cutover] FAILED: E2E sabotaged");
+    }
+
+    private static List<String> details(JsonNode state, String step) {
+        List<String> lines = new ArrayList<>();
+        state.get("steps").forEach(s -> {
+            if (s.get("name").asString().equals(step)) {
+                s.get("details").forEach(d -> lines.add(d.asString()));
+            }
+        });
+        return lines;
     }
 
     /** A target that quietly loses every 97th event: the kind of fault validation exists to catch. */

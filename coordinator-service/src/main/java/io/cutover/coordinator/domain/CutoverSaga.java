@@ -114,7 +114,7 @@ public final class CutoverSaga {
                     } else if (o.name().equals(def.succeededEvent())) {
                         succeed(step, def, o);
                     } else if (o.name().equals(def.failedEvent())) {
-                        step.fail(now, o.summary(), StepStatus.FAILED);
+                        step.fail(now, o.summary(), StepStatus.FAILED, o.details());
                         notices.add(Notice.of(Notice.Type.STEP_FAILED, step.name().name(), o.attempt(), o.summary()));
                         beginCompensation(step.name() + " failed: " + o.summary());
                     } else {
@@ -127,7 +127,7 @@ public final class CutoverSaga {
         }
 
         private void succeed(StepState step, StepDefinition def, SagaEvent.OutcomeReceived o) {
-            step.succeed(now, o.summary(), o.metrics());
+            step.succeed(now, o.summary(), o.metrics(), o.details());
             notices.add(new Notice(Notice.Type.STEP_COMPLETED, step.name().name(), o.attempt(), o.summary(),
                     Duration.between(step.startedAt(), now).toMillis(), step.metrics(), false));
             if (def.irreversible()) {

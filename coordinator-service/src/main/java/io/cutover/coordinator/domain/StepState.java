@@ -2,7 +2,9 @@ package io.cutover.coordinator.domain;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +22,7 @@ public final class StepState {
     private String lastError;
     private String summary;
     private Map<String, Long> metrics = new LinkedHashMap<>();
+    private List<String> details = new ArrayList<>();
 
     StepState() {
         // for the state codec
@@ -40,6 +43,7 @@ public final class StepState {
         c.lastError = lastError;
         c.summary = summary;
         c.metrics = new LinkedHashMap<>(metrics);
+        c.details = new ArrayList<>(details);
         return c;
     }
 
@@ -64,14 +68,20 @@ public final class StepState {
         record(text, figures);
     }
 
-    void succeed(Instant now, String text, Map<String, Long> figures) {
+    void succeed(Instant now, String text, Map<String, Long> figures, List<String> lines) {
         require(EnumSet.of(StepStatus.RUNNING), "succeed");
         status = StepStatus.SUCCEEDED;
         endedAt = now;
         record(text, figures);
+        details = new ArrayList<>(lines);
     }
 
     /** @param outcome FAILED when the participant said so, TIMED_OUT when nobody knows what happened */
+    void fail(Instant now, String reason, StepStatus outcome, List<String> lines) {
+        details = new ArrayList<>(lines);
+        fail(now, reason, outcome);
+    }
+
     void fail(Instant now, String reason, StepStatus outcome) {
         require(EnumSet.of(StepStatus.RUNNING), "fail");
         if (outcome != StepStatus.FAILED && outcome != StepStatus.TIMED_OUT) {
@@ -161,5 +171,10 @@ public final class StepState {
 
     public Map<String, Long> metrics() {
         return Map.copyOf(metrics);
+    }
+
+    /** Lines beyond the summary from the step's outcome, for example one per table validated. */
+    public List<String> details() {
+        return details == null ? List.of() : List.copyOf(details);
     }
 }

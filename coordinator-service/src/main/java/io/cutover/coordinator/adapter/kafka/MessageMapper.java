@@ -25,6 +25,8 @@ import io.cutover.schemas.CutoverCreated;
 import io.cutover.schemas.CutoverFailed;
 import io.cutover.schemas.CutoverRequest;
 import io.cutover.schemas.CutoverStarted;
+import io.cutover.schemas.DataValidated;
+import io.cutover.schemas.DataValidationFailed;
 import io.cutover.schemas.DatabaseEndpoint;
 import io.cutover.schemas.Envelope;
 import io.cutover.schemas.Envelopes;
@@ -34,6 +36,8 @@ import io.cutover.schemas.NotificationKind;
 import io.cutover.schemas.NotifyStakeholders;
 import io.cutover.schemas.Outcome;
 import io.cutover.schemas.ProvisionTarget;
+import io.cutover.schemas.ReadinessConfirmed;
+import io.cutover.schemas.ReadinessFailed;
 import io.cutover.schemas.RedirectTraffic;
 import io.cutover.schemas.RevertTraffic;
 import io.cutover.schemas.Stakeholder;
@@ -43,6 +47,7 @@ import io.cutover.schemas.StepCompensated;
 import io.cutover.schemas.StepCompleted;
 import io.cutover.schemas.StepFailed;
 import io.cutover.schemas.StepStarted;
+import io.cutover.schemas.TableValidation;
 import io.cutover.schemas.Topics;
 import io.cutover.schemas.TransferData;
 import io.cutover.schemas.UnfenceSourceWrites;
@@ -80,7 +85,33 @@ public final class MessageMapper {
         Map<String, Long> metrics = (Map<String, Long>) payload.get("metrics");
         Envelope env = outcome.getEnvelope();
         return new SagaEvent.OutcomeReceived(env.getStep(), env.getAttempt(), payload.getSchema().getName(),
-                String.valueOf(payload.get("summary")), metrics);
+                String.valueOf(payload.get("summary")), metrics, details(payload));
+    }
+
+    /** Per-table validation results and readiness checks, one line each. */
+    private static List<String> details(GenericRecord payload) {
+        if (payload instanceof DataValidated v) {
+            return v.getResults().stream().map(MessageMapper::line).toList();
+        }
+        if (payload instanceof DataValidationFailed f) {
+            return f.getResults().stream().map(MessageMapper::line).toList();
+        }
+        if (payload instanceof ReadinessConfirmed r) {
+            return r.getChecks().stream().map(c -> "ok: " + c).toList();
+        }
+        if (payload instanceof ReadinessFailed r) {
+            return r.getProblems().stream().map(c -> "failed: " + c).toList();
+        }
+        return List.of();
+    }
+
+    private static String line(TableValidation t) {
+        boolean equal = t.getSourceRows() == t.getTargetRows() && t.getMissing() + t.getExtra() + t.getDifferent() == 0;
+        String verdict = equal ? "equal" : t.getMissing() + " missing, " + t.getExtra() + " extra, " + t.getDifferent()
+                + " different" + (t.getExamples().isEmpty() ? "" : " (" + String.join("; ", t.getExamples()) + ")");
+        return String.format("%s: %,d source rows, %,d target rows, %d ranges, %d ms (%,.0f rows/s): %s",
+                t.getTable(), t.getSourceRows(), t.getTargetRows(), t.getRanges(), t.getDurationMillis(),
+                t.getRowsCompared() * 1000.0 / Math.max(1, t.getDurationMillis()), verdict);
     }
 
     public Addressed toCommand(CommandRequest request, CutoverState state, Instant now) {

@@ -15,7 +15,8 @@ public record CutoverView(String id, String title, String mode, String status, S
                           List<String> notifications) {
 
     public record Step(String name, String status, int attempts, Instant startedAt, Instant endedAt,
-                       Long durationMillis, String summary, String lastError, Map<String, Long> metrics) {
+                       Long durationMillis, String summary, String lastError, Map<String, Long> metrics,
+                       List<String> details) {
     }
 
     public static CutoverView of(CutoverState s) {
@@ -27,7 +28,7 @@ public record CutoverView(String id, String title, String mode, String status, S
 
     private static Step step(StepState st) {
         return new Step(st.name().name(), st.status().name(), st.attempts(), st.startedAt(), st.endedAt(),
-                millis(st.startedAt(), st.endedAt()), st.summary(), st.lastError(), st.metrics());
+                millis(st.startedAt(), st.endedAt()), st.summary(), st.lastError(), st.metrics(), st.details());
     }
 
     private static Long millis(Instant from, Instant to) {
