@@ -6,17 +6,21 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.cutover.kit.Jobs;
 import io.cutover.kit.jdbc.Databases;
 import io.cutover.schemas.DatabaseEndpoint;
+import io.cutover.validation.application.ExtensionParity;
 import io.cutover.validation.application.Readiness;
 
 /**
- * Source: reachable with the plan's credentials, every table readable, and the user allowed to fence writes
- * (owner of the database or superuser). Target: reachable, the user may create objects, no user tables yet, and
- * a server at least as new as the source.
+ * Both: the host resolves, the port accepts TCP, TLS is offered where the plan requires it, and the plan's
+ * credentials log in. Source: every table readable, and the user allowed to fence writes (owner of the database or
+ * superuser); its size is reported as the space the target needs. Target: the user may create schemas, no user
+ * tables yet, a server at least as new as the source, and every extension the source uses available.
  */
 public final class PostgresReadiness implements Readiness {
 
@@ -24,13 +28,21 @@ public final class PostgresReadiness implements Readiness {
     public Report check(DatabaseEndpoint source, DatabaseEndpoint target, List<String> tables) {
         List<String> passed = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        int sourceVersion = checkSource(source, tables, passed, problems);
-        checkTarget(target, sourceVersion, passed, problems);
+        SourceFacts facts = NetworkProbe.check("source", source, passed, problems)
+                ? checkSource(source, tables, passed, problems) : SourceFacts.UNKNOWN;
+        if (NetworkProbe.check("target", target, passed, problems)) {
+            checkTarget(target, facts, passed, problems);
+        }
         return new Report(passed, problems);
     }
 
-    private int checkSource(DatabaseEndpoint source, List<String> wanted, List<String> passed,
-                            List<String> problems) {
+    /** What the target checks need to know of the source. */
+    private record SourceFacts(int version, Map<String, String> extensions) {
+        static final SourceFacts UNKNOWN = new SourceFacts(0, Map.of());
+    }
+
+    private SourceFacts checkSource(DatabaseEndpoint source, List<String> wanted, List<String> passed,
+                                    List<String> problems) {
         String where = "source " + Databases.describe(source);
         try (Connection c = Databases.open(source)) {
             int version = versionNum(c);
@@ -60,15 +72,19 @@ public final class PostgresReadiness implements Readiness {
                 problems.add(where + ": " + source.getUser() + " may not fence writes: it must own the database "
                         + "or be a superuser to make it read-only");
             }
-            return version;
+            passed.add(where + " holds " + text(c, "SELECT pg_size_pretty(pg_database_size(current_database()))")
+                    + ": the target needs at least that much free space");
+            return new SourceFacts(version, pairs(c, "SELECT extname, extversion FROM pg_extension "
+                    + "WHERE extname <> 'plpgsql'"));
         } catch (SQLException e) {
             problems.add(where + " is not usable: " + Jobs.describe(e));
-            return 0;
+            return SourceFacts.UNKNOWN;
         }
     }
 
-    private void checkTarget(DatabaseEndpoint target, int sourceVersion, List<String> passed,
+    private void checkTarget(DatabaseEndpoint target, SourceFacts source, List<String> passed,
                              List<String> problems) {
+        int sourceVersion = source.version();
         String where = "target " + Databases.describe(target);
         try (Connection c = Databases.open(target)) {
             int version = versionNum(c);
@@ -82,6 +98,10 @@ public final class PostgresReadiness implements Readiness {
             } else {
                 problems.add(where + ": " + target.getUser() + " may not create schemas in the database");
             }
+            Report extensions = ExtensionParity.compare(where, source.extensions(),
+                    pairs(c, "SELECT name, default_version FROM pg_available_extensions"));
+            passed.addAll(extensions.passed());
+            problems.addAll(extensions.problems());
             List<String> existing = Databases.tables(c, List.of());
             if (existing.isEmpty()) {
                 passed.add(where + " has no user tables yet");
@@ -99,6 +119,23 @@ public final class PostgresReadiness implements Readiness {
             rs.next();
             return Integer.parseInt(rs.getString(1));
         }
+    }
+
+    private static String text(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static Map<String, String> pairs(Connection c, String sql) throws SQLException {
+        Map<String, String> pairs = new HashMap<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                pairs.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return pairs;
     }
 
     private static boolean bool(Connection c, String sql) throws SQLException {

@@ -47,8 +47,36 @@ class PostgresReadinessTest {
         assertThat(r.problems()).singleElement().asString().contains("fresh_tgt_missing").contains("not usable");
         Readiness.Report ok = readiness.check(endpoint("src", "postgres"), endpoint("postgres", "postgres"),
                 List.of("public.orders"));
+        String port = String.valueOf(server.getPort());
         assertThat(ok.problems()).isEmpty();
-        assertThat(ok.passed()).hasSize(6);
+        assertThat(ok.passed()).hasSize(13).contains(
+                "source host 127.0.0.1 resolves to 127.0.0.1",
+                "target 127.0.0.1:" + port + " does not offer TLS; the plan does not require it",
+                "target 127.0.0.1:" + port + "/postgres has no user tables yet")
+                .anySatisfy(line -> assertThat(line).startsWith("source 127.0.0.1:" + port + " accepts TCP connections"))
+                .anySatisfy(line -> assertThat(line).startsWith("source 127.0.0.1:" + port + "/src holds ")
+                        .endsWith(": the target needs at least that much free space"));
+    }
+
+    @Test
+    void aHostThatDoesNotResolveIsNamed() {
+        DatabaseEndpoint nowhere = DatabaseEndpoint.newBuilder(endpoint("src", "postgres"))
+                .setHost("no-such-host.invalid").build();
+
+        Readiness.Report r = readiness.check(endpoint("src", "postgres"), nowhere, List.of());
+
+        assertThat(r.problems()).containsExactly("target host no-such-host.invalid does not resolve");
+    }
+
+    @Test
+    void aPlanThatRequiresTlsOfAServerWithoutItIsRefused() {
+        DatabaseEndpoint tls = DatabaseEndpoint.newBuilder(endpoint("postgres", "postgres"))
+                .setOptions(java.util.Map.of("sslmode", "require")).build();
+
+        Readiness.Report r = readiness.check(endpoint("src", "postgres"), tls, List.of());
+
+        assertThat(r.problems()).contains("target 127.0.0.1:" + server.getPort()
+                + " does not offer TLS, but the plan requires it (sslmode=require)");
     }
 
     @Test
@@ -57,7 +85,8 @@ class PostgresReadinessTest {
 
         Readiness.Report r = readiness.check(nowhere, endpoint("postgres", "postgres"), List.of());
 
-        assertThat(r.problems()).singleElement().asString().startsWith("source 127.0.0.1:1/src is not usable");
+        assertThat(r.problems()).singleElement().asString()
+                .startsWith("source 127.0.0.1:1 does not accept TCP connections");
     }
 
     @Test
