@@ -20,6 +20,7 @@ import io.cutover.schemas.TableCount;
 import io.cutover.schemas.TableValidation;
 import io.cutover.schemas.Topics;
 import io.cutover.schemas.ValidateData;
+import io.cutover.validation.adapter.jdbc.SchemaParity;
 import io.cutover.validation.application.DataValidation;
 import io.cutover.validation.application.Readiness;
 import io.cutover.validation.application.ValidationReport;
@@ -46,6 +47,10 @@ public class ValidationListener {
                     (reason, p) -> new ReadinessFailed(reason, p.snapshot(), List.of(reason))));
         } else if (payload instanceof ValidateData v) {
             jobs.run(command, Job.of(p -> {
+                List<String> schema = SchemaParity.differences(v.getSource(), v.getTarget(), v.getTables());
+                if (!schema.isEmpty()) {
+                    return schemaDiffers(schema);
+                }
                 long started = System.nanoTime();
                 List<TableValidation> tables = data.validate(v.getSource(), v.getTarget(), v.getTables(), p);
                 return validated(new ValidationReport(tables, (System.nanoTime() - started) / 1_000_000));
@@ -63,6 +68,13 @@ public class ValidationListener {
                     report.passed());
         }
         return new ReadinessFailed(String.join("; ", report.problems()), figures, report.problems());
+    }
+
+    private static SpecificRecord schemaDiffers(List<String> differences) {
+        List<String> shown = differences.subList(0, Math.min(10, differences.size()));
+        return new DataValidationFailed("the target's schema differs from the source's in " + differences.size()
+                + " places: " + String.join("; ", shown) + (differences.size() > shown.size() ? "; ..." : ""),
+                Map.of("schemaDifferences", (long) differences.size()), List.of(), List.of());
     }
 
     private static SpecificRecord validated(ValidationReport report) {
