@@ -7,9 +7,10 @@ import java.util.Map;
 /** A validated cutover plan. Build one with {@link PlanReader}. stepTimeouts holds only the plan's overrides. */
 public record Plan(String title, Mode mode, Endpoint source, Endpoint target, List<String> tables, int parallelism,
                    List<Stakeholder> stakeholders, Duration downtimeBudget, Map<StepName, Duration> stepTimeouts,
-                   Duration compensationTimeout, Duration heartbeatTimeout, int maxAttempts) {
+                   Duration compensationTimeout, Duration heartbeatTimeout, int maxAttempts, List<UserCheck> checks) {
 
     public Plan {
+        checks = List.copyOf(checks == null ? List.of() : checks);
         tables = List.copyOf(tables);
         stakeholders = List.copyOf(stakeholders);
         stepTimeouts = Map.copyOf(stepTimeouts);

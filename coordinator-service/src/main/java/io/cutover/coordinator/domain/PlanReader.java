@@ -19,7 +19,8 @@ public final class PlanReader {
 
     private static final Set<String> TOP_LEVEL = Set.of("title", "mode", "source", "target", "tables", "parallelism",
             "stakeholders", "downtimeBudget", "stepTimeouts", "compensationTimeout", "heartbeatTimeout",
-            "maxAttempts");
+            "maxAttempts", "checks");
+    private static final Set<String> CHECK = Set.of("name", "sql", "on", "expect", "http", "expectStatus");
     private static final Set<String> ENDPOINT = Set.of("host", "port", "database", "user", "password", "options");
     private static final Set<String> STAKEHOLDER = Set.of("name", "email", "role");
     private static final List<String> ROLES = List.of("IT_STAFF", "APPLICATION_OWNER", "END_USER", "SUPPORT");
@@ -57,6 +58,7 @@ public final class PlanReader {
         Duration compensation = duration(doc.get("compensationTimeout"), "compensationTimeout", Duration.ofMinutes(5));
         Duration heartbeat = duration(doc.get("heartbeatTimeout"), "heartbeatTimeout", Duration.ofSeconds(60));
         int maxAttempts = integer(doc, "maxAttempts", 3, 1, 20);
+        List<UserCheck> checks = checks(doc.get("checks"));
         if (source != null && target != null && source.describe().equals(target.describe())) {
             problems.add("target: is the same database as source (" + source.describe() + ")");
         }
@@ -64,7 +66,7 @@ public final class PlanReader {
             throw new InvalidPlanException(problems);
         }
         return new Plan(title, mode, source, target, tables, parallelism, stakeholders, budget, timeouts,
-                compensation, heartbeat, maxAttempts);
+                compensation, heartbeat, maxAttempts, checks);
     }
 
     private Mode mode(Object value) {
@@ -135,6 +137,36 @@ public final class PlanReader {
             }
             String name = map.get("name") == null ? email : String.valueOf(map.get("name"));
             result.add(new Stakeholder(name, email, role));
+        }
+        return result;
+    }
+
+    private List<UserCheck> checks(Object value) {
+        List<UserCheck> result = new ArrayList<>();
+        List<Object> items = list(value, "checks");
+        for (int i = 0; i < items.size(); i++) {
+            String path = "checks[" + i + "]";
+            Map<String, Object> map = map(items.get(i), path, true);
+            if (map == null) {
+                continue;
+            }
+            unknownKeys(path + ".", map, CHECK);
+            String name = text(map, "name", path, true);
+            String sql = text(map, "sql", path, false);
+            String url = text(map, "http", path, false);
+            if ((sql == null) == (url == null)) {
+                problems.add(path + ": needs exactly one of sql or http");
+            }
+            String on = String.valueOf(map.getOrDefault("on", "source"));
+            if (!on.equals("source") && !on.equals("target")) {
+                problems.add(path + ".on: must be source or target, not '" + on + "'");
+            }
+            if (url != null && !url.startsWith("http://") && !url.startsWith("https://")) {
+                problems.add(path + ".http: '" + url + "' is not an http:// or https:// address");
+            }
+            int status = integer(map, "expectStatus", path, 200, 100, 599);
+            String expect = map.get("expect") == null ? null : String.valueOf(map.get("expect"));
+            result.add(new UserCheck(name, sql, on, expect, url, status));
         }
         return result;
     }

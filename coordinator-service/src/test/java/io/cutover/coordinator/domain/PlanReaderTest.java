@@ -55,6 +55,29 @@ class PlanReaderTest {
     }
 
     @Test
+    void userChecksAreReadAndWrongOnesNamed() {
+        Map<String, Object> doc = Plans.document();
+        doc.put("checks", List.of(
+                Map.of("name", "orders present", "sql", "SELECT count(*) > 0 FROM orders", "expect", "t"),
+                Map.of("name", "app up", "http", "http://app.internal/health"),
+                Map.of("name", "both", "sql", "SELECT 1", "http", "http://x/"),
+                Map.of("name", "where", "sql", "SELECT 1", "on", "elsewhere"),
+                Map.of("name", "ftp", "http", "ftp://files/")));
+
+        assertThatThrownBy(() -> PlanReader.read(doc))
+                .isInstanceOfSatisfying(InvalidPlanException.class, e -> assertThat(e.problems()).containsExactly(
+                        "checks[2]: needs exactly one of sql or http",
+                        "checks[3].on: must be source or target, not 'elsewhere'",
+                        "checks[4].http: 'ftp://files/' is not an http:// or https:// address"));
+
+        doc.put("checks", List.of(Map.of("name", "orders present", "sql", "SELECT 1", "on", "target",
+                "expect", 1), Map.of("name", "app up", "http", "http://app.internal/health", "expectStatus", 204)));
+        assertThat(PlanReader.read(doc).checks()).containsExactly(
+                new UserCheck("orders present", "SELECT 1", "target", "1", null, 200),
+                new UserCheck("app up", null, "source", null, "http://app.internal/health", 204));
+    }
+
+    @Test
     void theSameDatabaseOnBothSidesIsRefused() {
         Map<String, Object> doc = Plans.document();
         doc.put("target", Plans.endpoint("localhost", 5432, "shop"));

@@ -124,7 +124,8 @@ public final class MessageMapper {
                     plan.title(), stakeholders(plan), request.args().get("summary"));
             case "ProvisionTarget" -> new ProvisionTarget(endpoint(plan.target()));
             case "CheckReadiness" -> new CheckReadiness(endpoint(plan.source()), endpoint(plan.target()),
-                    plan.tables());
+                    plan.tables(), plan.checks().stream().map(c -> new io.cutover.schemas.UserCheck(c.name(), c.sql(),
+                            c.on(), c.expect(), c.url(), c.expectStatus())).toList());
             case "FenceSourceWrites" -> new FenceSourceWrites(endpoint(plan.source()));
             case "UnfenceSourceWrites" -> new UnfenceSourceWrites(endpoint(plan.source()));
             case "TransferData" -> new TransferData(endpoint(plan.source()), endpoint(plan.target()), plan.tables(),

@@ -13,6 +13,7 @@ import java.util.Map;
 import io.cutover.kit.Jobs;
 import io.cutover.kit.jdbc.Databases;
 import io.cutover.schemas.DatabaseEndpoint;
+import io.cutover.schemas.UserCheck;
 import io.cutover.validation.application.ExtensionParity;
 import io.cutover.validation.application.Readiness;
 
@@ -25,7 +26,8 @@ import io.cutover.validation.application.Readiness;
 public final class PostgresReadiness implements Readiness {
 
     @Override
-    public Report check(DatabaseEndpoint source, DatabaseEndpoint target, List<String> tables) {
+    public Report check(DatabaseEndpoint source, DatabaseEndpoint target, List<String> tables,
+                        List<UserCheck> checks) {
         List<String> passed = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         SourceFacts facts = NetworkProbe.check("source", source, passed, problems)
@@ -33,6 +35,7 @@ public final class PostgresReadiness implements Readiness {
         if (NetworkProbe.check("target", target, passed, problems)) {
             checkTarget(target, facts, passed, problems);
         }
+        UserChecks.run(checks, source, target, passed, problems);
         return new Report(passed, problems);
     }
 

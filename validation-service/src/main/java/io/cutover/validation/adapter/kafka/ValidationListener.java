@@ -43,7 +43,7 @@ public class ValidationListener {
     public void on(Command command) {
         Object payload = command.getPayload();
         if (payload instanceof CheckReadiness r) {
-            jobs.run(command, Job.of(p -> ready(readiness.check(r.getSource(), r.getTarget(), r.getTables())),
+            jobs.run(command, Job.of(p -> ready(readiness.check(r.getSource(), r.getTarget(), r.getTables(), r.getChecks())),
                     (reason, p) -> new ReadinessFailed(reason, p.snapshot(), List.of(reason))));
         } else if (payload instanceof ValidateData v) {
             jobs.run(command, Job.of(p -> {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.cutover.schemas.DatabaseEndpoint;
+import io.cutover.schemas.UserCheck;
 import io.cutover.validation.application.Readiness;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -42,11 +43,11 @@ class PostgresReadinessTest {
     @Test
     void aMissingTargetDatabaseIsNamedAndAReadyPairPassesEveryCheck() {
         Readiness.Report r = readiness.check(endpoint("src", "postgres"), endpoint("fresh_tgt_missing", "postgres"),
-                List.of());
+                List.of(), List.of());
 
         assertThat(r.problems()).singleElement().asString().contains("fresh_tgt_missing").contains("not usable");
         Readiness.Report ok = readiness.check(endpoint("src", "postgres"), endpoint("postgres", "postgres"),
-                List.of("public.orders"));
+                List.of("public.orders"), List.of());
         String port = String.valueOf(server.getPort());
         assertThat(ok.problems()).isEmpty();
         assertThat(ok.passed()).hasSize(13).contains(
@@ -63,7 +64,7 @@ class PostgresReadinessTest {
         DatabaseEndpoint nowhere = DatabaseEndpoint.newBuilder(endpoint("src", "postgres"))
                 .setHost("no-such-host.invalid").build();
 
-        Readiness.Report r = readiness.check(endpoint("src", "postgres"), nowhere, List.of());
+        Readiness.Report r = readiness.check(endpoint("src", "postgres"), nowhere, List.of(), List.of());
 
         assertThat(r.problems()).containsExactly("target host no-such-host.invalid does not resolve");
     }
@@ -73,7 +74,7 @@ class PostgresReadinessTest {
         DatabaseEndpoint tls = DatabaseEndpoint.newBuilder(endpoint("postgres", "postgres"))
                 .setOptions(java.util.Map.of("sslmode", "require")).build();
 
-        Readiness.Report r = readiness.check(endpoint("src", "postgres"), tls, List.of());
+        Readiness.Report r = readiness.check(endpoint("src", "postgres"), tls, List.of(), List.of());
 
         assertThat(r.problems()).contains("target 127.0.0.1:" + server.getPort()
                 + " does not offer TLS, but the plan requires it (sslmode=require)");
@@ -83,7 +84,7 @@ class PostgresReadinessTest {
     void anUnreachableSourceIsNamed() {
         DatabaseEndpoint nowhere = DatabaseEndpoint.newBuilder(endpoint("src", "postgres")).setPort(1).build();
 
-        Readiness.Report r = readiness.check(nowhere, endpoint("postgres", "postgres"), List.of());
+        Readiness.Report r = readiness.check(nowhere, endpoint("postgres", "postgres"), List.of(), List.of());
 
         assertThat(r.problems()).singleElement().asString()
                 .startsWith("source 127.0.0.1:1 does not accept TCP connections");
@@ -91,14 +92,14 @@ class PostgresReadinessTest {
 
     @Test
     void aMissingRoleIsNamed() {
-        Readiness.Report r = readiness.check(endpoint("src", "nobody"), endpoint("postgres", "postgres"), List.of());
+        Readiness.Report r = readiness.check(endpoint("src", "nobody"), endpoint("postgres", "postgres"), List.of(), List.of());
 
         assertThat(r.problems()).singleElement().asString().contains("is not usable").contains("nobody");
     }
 
     @Test
     void aUserThatCannotReadATableOrFenceWritesIsRefused() {
-        Readiness.Report r = readiness.check(endpoint("src", "reader"), endpoint("postgres", "postgres"), List.of());
+        Readiness.Report r = readiness.check(endpoint("src", "reader"), endpoint("postgres", "postgres"), List.of(), List.of());
 
         assertThat(r.problems()).containsExactlyInAnyOrder(
                 "source 127.0.0.1:" + server.getPort() + "/src: reader cannot read public.secrets",
@@ -108,13 +109,43 @@ class PostgresReadinessTest {
 
     @Test
     void aTargetWithTablesAndAMissingTableAreRefused() {
-        Readiness.Report busy = readiness.check(endpoint("src", "postgres"), endpoint("busy", "postgres"), List.of());
+        Readiness.Report busy = readiness.check(endpoint("src", "postgres"), endpoint("busy", "postgres"), List.of(), List.of());
         Readiness.Report missing = readiness.check(endpoint("src", "postgres"), endpoint("postgres", "postgres"),
-                List.of("public.nope"));
+                List.of("public.nope"), List.of());
 
         assertThat(busy.problems()).singleElement().asString()
                 .endsWith("already has 1 tables (public.leftover): Cutover copies into an empty database");
         assertThat(missing.problems()).singleElement().asString().contains("tables not found in src: public.nope");
+    }
+
+    @Test
+    void thePlansOwnSqlAndHttpChecksPassOrFailByName() throws Exception {
+        com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/up", x -> { x.sendResponseHeaders(204, -1); x.close(); });
+        http.createContext("/down", x -> { x.sendResponseHeaders(503, -1); x.close(); });
+        http.start();
+        String base = "http://127.0.0.1:" + http.getAddress().getPort();
+        try {
+            Readiness.Report r = readiness.check(endpoint("src", "postgres"), endpoint("postgres", "postgres"),
+                    List.of("public.orders"), List.of(
+                            new UserCheck("orders loaded", "SELECT count(*) FROM orders", "source", "25", null, 200),
+                            new UserCheck("too many", "SELECT count(*) > 100 FROM orders", "source", "t", null, 200),
+                            new UserCheck("target answers", "SELECT 1", "target", null, null, 200),
+                            new UserCheck("typo", "SELEC 1", "source", null, null, 200),
+                            new UserCheck("app up", null, "source", null, base + "/up", 204),
+                            new UserCheck("app down", null, "source", null, base + "/down", 200)));
+
+            assertThat(r.passed()).contains("check 'orders loaded' on the source returned '25'",
+                    "check 'target answers' on the target returned '1'",
+                    "check 'app up': GET " + base + "/up answered 204");
+            assertThat(r.problems()).containsExactly(
+                    "check 'too many' on the source returned 'f', expected 't'",
+                    "check 'typo' on the source failed: ERROR: syntax error at or near \"SELEC\"\n  Position: 1",
+                    "check 'app down': GET " + base + "/down answered 503, expected 200");
+        } finally {
+            http.stop(0);
+        }
     }
 
     private static DatabaseEndpoint endpoint(String database, String user) {
