@@ -29,6 +29,7 @@ final class Report {
         out.printf("  %-20s %-12s %9s %8s  %s%n", "step", "status", "duration", "attempts", "result");
         JsonNode transfer = null;
         JsonNode validation = null;
+        JsonNode verification = null;
         for (JsonNode step : state.get("steps")) {
             String name = text(step, "name");
             String detail = text(step, "lastError").isEmpty() ? text(step, "summary")
@@ -40,6 +41,8 @@ final class Report {
                 transfer = step;
             } else if (name.equals("VALIDATE_DATA")) {
                 validation = step;
+            } else if (name.equals("VERIFY_TARGET")) {
+                verification = step;
             }
         }
         out.println();
@@ -58,6 +61,10 @@ final class Report {
                     : text(validation, "lastError");
             out.println("Validation: " + (v.isEmpty() ? "not run" : v));
             validation.get("details").forEach(d -> out.println("            " + d.asString()));
+        }
+        if (verification != null && !verification.get("details").isEmpty()) {
+            out.println("On target:  after the switch");
+            verification.get("details").forEach(d -> out.println("            " + d.asString()));
         }
         out.println("Emails:     " + emails.size() + " sent");
         emails.forEach(e -> out.printf("            %-28s %s%n", e.to(), e.subject()));

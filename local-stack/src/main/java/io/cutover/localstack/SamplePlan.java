@@ -20,6 +20,13 @@ public final class SamplePlan {
                   "parallelism": %d,
                   "downtimeBudget": "30m",
                   "heartbeatTimeout": "30s",
+                  "smoke": [
+                    {"name": "orders readable", "sql": "SELECT count(*) > 0 FROM orders", "expect": "t"}
+                  ],
+                  "criticalQueries": [
+                    {"name": "a customer's recent orders",
+                     "sql": "SELECT * FROM orders WHERE customer_id = 42 ORDER BY placed_at DESC LIMIT 20"}
+                  ],
                   "stakeholders": [
                     {"name": "Platform team", "email": "platform@%s", "role": "IT_STAFF"},
                     {"name": "Shop owner", "email": "owner@%s", "role": "APPLICATION_OWNER"},

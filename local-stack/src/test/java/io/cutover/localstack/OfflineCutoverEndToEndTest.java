@@ -46,7 +46,11 @@ class OfflineCutoverEndToEndTest {
 
         assertThat(end.get("status").asString()).as(end.toString()).isEqualTo("COMPLETED");
         assertThat(details(end, "VALIDATE_DATA")).hasSize(5).allSatisfy(line -> assertThat(line).endsWith(": equal"));
-        assertThat(details(end, "CHECK_READINESS")).allSatisfy(line -> assertThat(line).startsWith("ok: "));
+        assertThat(details(end, "CHECK_READINESS")).allSatisfy(line -> assertThat(line).startsWith("ok: "))
+                .anySatisfy(line -> assertThat(line).startsWith("ok: critical query 'a customer's recent orders' takes"));
+        assertThat(details(end, "VERIFY_TARGET")).contains("ok: check 'orders readable' on the target returned 't'")
+                .anySatisfy(line -> assertThat(line).startsWith("ok: critical query 'a customer's recent orders' "
+                        + "takes").contains("on the target (source"));
         try (Connection source = db.source(database); Connection target = db.target(database)) {
             for (String table : TABLES) {
                 assertThat(Sql.digest(target, table)).as(table).isEqualTo(Sql.digest(source, table));
@@ -76,7 +80,7 @@ class OfflineCutoverEndToEndTest {
                 "[Cutover] Scheduled: E2E offline", "[Cutover] Completed: E2E offline",
                 "[Cutover] Completed: E2E offline", "[Cutover] Completed: E2E offline");
         assertThat(lifecycle(id)).startsWith("CutoverCreated", "CutoverStarted").endsWith("CutoverCompleted")
-                .filteredOn("StepCompleted"::equals).hasSize(7);
+                .filteredOn("StepCompleted"::equals).hasSize(8);
     }
 
     @Test
@@ -106,7 +110,8 @@ class OfflineCutoverEndToEndTest {
         Map<String, String> steps = new java.util.HashMap<>();
         end.get("steps").forEach(s -> steps.put(s.get("name").asString(), s.get("status").asString()));
         assertThat(steps).containsEntry("FENCE_SOURCE_WRITES", "COMPENSATED")
-                .containsEntry("VALIDATE_DATA", "FAILED").containsEntry("REDIRECT_TRAFFIC", "PENDING");
+                .containsEntry("VALIDATE_DATA", "FAILED").containsEntry("REDIRECT_TRAFFIC", "PENDING")
+                .containsEntry("VERIFY_TARGET", "PENDING");
         try (Connection source = db.source(database)) {
             Sql.execute(source, "INSERT INTO events (occurred_at, kind, payload) VALUES (now(), 'after', '{}')");
         }

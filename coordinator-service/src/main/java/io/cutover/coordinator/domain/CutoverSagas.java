@@ -7,6 +7,7 @@ import static io.cutover.coordinator.domain.StepName.PROVISION_TARGET;
 import static io.cutover.coordinator.domain.StepName.REDIRECT_TRAFFIC;
 import static io.cutover.coordinator.domain.StepName.TRANSFER_DATA;
 import static io.cutover.coordinator.domain.StepName.VALIDATE_DATA;
+import static io.cutover.coordinator.domain.StepName.VERIFY_TARGET;
 import static io.cutover.coordinator.domain.StepDefinition.step;
 import static java.time.Duration.ofHours;
 import static java.time.Duration.ofMinutes;
@@ -14,7 +15,10 @@ import static java.time.Duration.ofMinutes;
 /** The runbooks. This is the one place that knows the order of a cutover's steps. */
 public final class CutoverSagas {
 
-    /** Offline: the source is fenced for the whole copy; a failure before the redirect leaves the source live. */
+    /**
+     * Offline: the source is fenced for the whole copy; a failure before the redirect leaves the source live. After
+     * the redirect the target is verified; a failure there is reported, and falling back is the operator's call.
+     */
     public static final SagaDefinition OFFLINE = SagaDefinition.of(
             step(ANNOUNCE).sends("AnnounceCutover")
                     .succeedsOn("CutoverAnnounced").failsOn("AnnouncementFailed")
@@ -39,7 +43,10 @@ public final class CutoverSagas {
                     .succeedsOn("TrafficRedirected").failsOn("TrafficRedirectFailed")
                     .timeout(ofMinutes(2))
                     .compensatedBy("RevertTraffic", "TrafficReverted", "TrafficRevertFailed")
-                    .pointOfNoReturn());
+                    .pointOfNoReturn(),
+            step(VERIFY_TARGET).sends("VerifyCutover")
+                    .succeedsOn("CutoverVerified").failsOn("CutoverVerificationFailed")
+                    .timeout(ofMinutes(10)));
 
     private CutoverSagas() {
     }

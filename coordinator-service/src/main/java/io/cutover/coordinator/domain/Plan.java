@@ -7,10 +7,17 @@ import java.util.Map;
 /** A validated cutover plan. Build one with {@link PlanReader}. stepTimeouts holds only the plan's overrides. */
 public record Plan(String title, Mode mode, Endpoint source, Endpoint target, List<String> tables, int parallelism,
                    List<Stakeholder> stakeholders, Duration downtimeBudget, Map<StepName, Duration> stepTimeouts,
-                   Duration compensationTimeout, Duration heartbeatTimeout, int maxAttempts, List<UserCheck> checks) {
+                   Duration compensationTimeout, Duration heartbeatTimeout, int maxAttempts, List<UserCheck> checks,
+                   List<UserCheck> smoke, List<CriticalQuery> criticalQueries) {
+
+    /** A query timed on the source before the cutover and on the target after it. */
+    public record CriticalQuery(String name, String sql) {
+    }
 
     public Plan {
         checks = List.copyOf(checks == null ? List.of() : checks);
+        smoke = List.copyOf(smoke == null ? List.of() : smoke);
+        criticalQueries = List.copyOf(criticalQueries == null ? List.of() : criticalQueries);
         tables = List.copyOf(tables);
         stakeholders = List.copyOf(stakeholders);
         stepTimeouts = Map.copyOf(stepTimeouts);

@@ -19,7 +19,8 @@ public final class PlanReader {
 
     private static final Set<String> TOP_LEVEL = Set.of("title", "mode", "source", "target", "tables", "parallelism",
             "stakeholders", "downtimeBudget", "stepTimeouts", "compensationTimeout", "heartbeatTimeout",
-            "maxAttempts", "checks");
+            "maxAttempts", "checks", "smoke", "criticalQueries");
+    private static final Set<String> QUERY = Set.of("name", "sql");
     private static final Set<String> CHECK = Set.of("name", "sql", "on", "expect", "http", "expectStatus");
     private static final Set<String> ENDPOINT = Set.of("host", "port", "database", "user", "password", "options");
     private static final Set<String> STAKEHOLDER = Set.of("name", "email", "role");
@@ -58,7 +59,9 @@ public final class PlanReader {
         Duration compensation = duration(doc.get("compensationTimeout"), "compensationTimeout", Duration.ofMinutes(5));
         Duration heartbeat = duration(doc.get("heartbeatTimeout"), "heartbeatTimeout", Duration.ofSeconds(60));
         int maxAttempts = integer(doc, "maxAttempts", 3, 1, 20);
-        List<UserCheck> checks = checks(doc.get("checks"));
+        List<UserCheck> checks = checks(doc.get("checks"), "checks", "source");
+        List<UserCheck> smoke = checks(doc.get("smoke"), "smoke", "target");
+        List<Plan.CriticalQuery> queries = criticalQueries(doc.get("criticalQueries"));
         if (source != null && target != null && source.describe().equals(target.describe())) {
             problems.add("target: is the same database as source (" + source.describe() + ")");
         }
@@ -66,7 +69,7 @@ public final class PlanReader {
             throw new InvalidPlanException(problems);
         }
         return new Plan(title, mode, source, target, tables, parallelism, stakeholders, budget, timeouts,
-                compensation, heartbeat, maxAttempts, checks);
+                compensation, heartbeat, maxAttempts, checks, smoke, queries);
     }
 
     private Mode mode(Object value) {
@@ -141,11 +144,11 @@ public final class PlanReader {
         return result;
     }
 
-    private List<UserCheck> checks(Object value) {
+    private List<UserCheck> checks(Object value, String key, String defaultOn) {
         List<UserCheck> result = new ArrayList<>();
-        List<Object> items = list(value, "checks");
+        List<Object> items = list(value, key);
         for (int i = 0; i < items.size(); i++) {
-            String path = "checks[" + i + "]";
+            String path = key + "[" + i + "]";
             Map<String, Object> map = map(items.get(i), path, true);
             if (map == null) {
                 continue;
@@ -157,8 +160,10 @@ public final class PlanReader {
             if ((sql == null) == (url == null)) {
                 problems.add(path + ": needs exactly one of sql or http");
             }
-            String on = String.valueOf(map.getOrDefault("on", "source"));
-            if (!on.equals("source") && !on.equals("target")) {
+            String on = String.valueOf(map.getOrDefault("on", defaultOn));
+            if (key.equals("smoke") && !on.equals("target")) {
+                problems.add(path + ".on: smoke checks run on the target after the redirect, not on the " + on);
+            } else if (!on.equals("source") && !on.equals("target")) {
                 problems.add(path + ".on: must be source or target, not '" + on + "'");
             }
             if (url != null && !url.startsWith("http://") && !url.startsWith("https://")) {
@@ -167,6 +172,20 @@ public final class PlanReader {
             int status = integer(map, "expectStatus", path, 200, 100, 599);
             String expect = map.get("expect") == null ? null : String.valueOf(map.get("expect"));
             result.add(new UserCheck(name, sql, on, expect, url, status));
+        }
+        return result;
+    }
+
+    private List<Plan.CriticalQuery> criticalQueries(Object value) {
+        List<Plan.CriticalQuery> result = new ArrayList<>();
+        List<Object> items = list(value, "criticalQueries");
+        for (int i = 0; i < items.size(); i++) {
+            String path = "criticalQueries[" + i + "]";
+            Map<String, Object> map = map(items.get(i), path, true);
+            if (map != null) {
+                unknownKeys(path + ".", map, QUERY);
+                result.add(new Plan.CriticalQuery(text(map, "name", path, true), text(map, "sql", path, true)));
+            }
         }
         return result;
     }

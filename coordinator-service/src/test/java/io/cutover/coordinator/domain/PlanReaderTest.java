@@ -50,7 +50,7 @@ class PlanReaderTest {
                         "stakeholders[0].role: must be one of [IT_STAFF, APPLICATION_OWNER, END_USER, SUPPORT], not 'boss'",
                         "downtimeBudget: 'soon' is not a duration (for example 90s, 30m, 2h or PT30M)",
                         "stepTimeouts.teleport: no such step; steps are [announce, provision-target, check-readiness,"
-                                + " fence-source-writes, transfer-data, validate-data, redirect-traffic]",
+                                + " fence-source-writes, transfer-data, validate-data, redirect-traffic, verify-target]",
                         "stepTimeouts.transfer-data: must be positive, not 0s"));
     }
 
@@ -75,6 +75,24 @@ class PlanReaderTest {
         assertThat(PlanReader.read(doc).checks()).containsExactly(
                 new UserCheck("orders present", "SELECT 1", "target", "1", null, 200),
                 new UserCheck("app up", null, "source", null, "http://app.internal/health", 204));
+    }
+
+    @Test
+    void smokeChecksRunOnTheTargetAndCriticalQueriesNeedANameAndSql() {
+        Map<String, Object> doc = Plans.document();
+        doc.put("smoke", List.of(Map.of("name", "orders readable", "sql", "SELECT 1", "on", "source")));
+        doc.put("criticalQueries", List.of(Map.of("name", "recent orders")));
+
+        assertThatThrownBy(() -> PlanReader.read(doc))
+                .isInstanceOfSatisfying(InvalidPlanException.class, e -> assertThat(e.problems()).containsExactly(
+                        "smoke[0].on: smoke checks run on the target after the redirect, not on the source",
+                        "criticalQueries[0].sql: required"));
+
+        doc.put("smoke", List.of(Map.of("name", "orders readable", "sql", "SELECT 1")));
+        doc.put("criticalQueries", List.of(Map.of("name", "recent orders", "sql", "SELECT 2")));
+        Plan plan = PlanReader.read(doc);
+        assertThat(plan.smoke()).extracting(UserCheck::on).containsExactly("target");
+        assertThat(plan.criticalQueries()).containsExactly(new Plan.CriticalQuery("recent orders", "SELECT 2"));
     }
 
     @Test

@@ -2,15 +2,27 @@ package io.cutover.validation.application;
 
 import java.util.List;
 
+import java.util.Map;
+
+import io.cutover.schemas.CriticalQuery;
 import io.cutover.schemas.DatabaseEndpoint;
 import io.cutover.schemas.UserCheck;
 
 /** Checks that a cutover can run before any data moves. Read-only, so it may run any number of times. */
 public interface Readiness {
 
-    /** What passed and what failed; a cutover proceeds only when problems is empty. */
-    record Report(List<String> passed, List<String> problems) {
+    /** What passed and what failed, and figures measured; a cutover proceeds only when problems is empty. */
+    record Report(List<String> passed, List<String> problems, Map<String, Long> figures) {
+
+        public Report(List<String> passed, List<String> problems) {
+            this(passed, problems, Map.of());
+        }
     }
 
-    Report check(DatabaseEndpoint source, DatabaseEndpoint target, List<String> tables, List<UserCheck> checks);
+    /** Checks readiness; the critical queries are timed on the source, as figures "baselineMicros:NAME". */
+    Report check(DatabaseEndpoint source, DatabaseEndpoint target, List<String> tables, List<UserCheck> checks,
+                 List<CriticalQuery> criticalQueries);
+
+    /** After the redirect: the smoke checks on the target, and the critical queries timed there. */
+    Report verify(DatabaseEndpoint target, List<UserCheck> smoke, List<CriticalQuery> criticalQueries);
 }

@@ -14,17 +14,23 @@ import io.cutover.coordinator.domain.Notice;
 import io.cutover.coordinator.domain.Plan;
 import io.cutover.coordinator.domain.PlanReader;
 import io.cutover.coordinator.domain.SagaEvent;
+import io.cutover.coordinator.domain.StepName;
+import io.cutover.coordinator.domain.StepState;
+import io.cutover.coordinator.domain.UserCheck;
 import io.cutover.schemas.AbortCutover;
 import io.cutover.schemas.AnnounceCutover;
 import io.cutover.schemas.CheckReadiness;
 import io.cutover.schemas.Command;
 import io.cutover.schemas.CreateCutover;
+import io.cutover.schemas.CriticalQuery;
 import io.cutover.schemas.CutoverAborted;
 import io.cutover.schemas.CutoverCompleted;
 import io.cutover.schemas.CutoverCreated;
 import io.cutover.schemas.CutoverFailed;
 import io.cutover.schemas.CutoverRequest;
 import io.cutover.schemas.CutoverStarted;
+import io.cutover.schemas.CutoverVerificationFailed;
+import io.cutover.schemas.CutoverVerified;
 import io.cutover.schemas.DataValidated;
 import io.cutover.schemas.DataValidationFailed;
 import io.cutover.schemas.DatabaseEndpoint;
@@ -52,6 +58,7 @@ import io.cutover.schemas.Topics;
 import io.cutover.schemas.TransferData;
 import io.cutover.schemas.UnfenceSourceWrites;
 import io.cutover.schemas.ValidateData;
+import io.cutover.schemas.VerifyCutover;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Translates between the Avro messages on the topics and the saga's domain events, commands and notices. */
@@ -102,6 +109,12 @@ public final class MessageMapper {
         if (payload instanceof ReadinessFailed r) {
             return r.getProblems().stream().map(c -> "failed: " + c).toList();
         }
+        if (payload instanceof CutoverVerified v) {
+            return v.getChecks().stream().map(c -> "ok: " + c).toList();
+        }
+        if (payload instanceof CutoverVerificationFailed v) {
+            return v.getProblems().stream().map(c -> "failed: " + c).toList();
+        }
         return List.of();
     }
 
@@ -124,8 +137,9 @@ public final class MessageMapper {
                     plan.title(), stakeholders(plan), request.args().get("summary"));
             case "ProvisionTarget" -> new ProvisionTarget(endpoint(plan.target()));
             case "CheckReadiness" -> new CheckReadiness(endpoint(plan.source()), endpoint(plan.target()),
-                    plan.tables(), plan.checks().stream().map(c -> new io.cutover.schemas.UserCheck(c.name(), c.sql(),
-                            c.on(), c.expect(), c.url(), c.expectStatus())).toList());
+                    plan.tables(), userChecks(plan.checks()), criticalQueries(plan, Map.of()));
+            case "VerifyCutover" -> new VerifyCutover(endpoint(plan.target()), userChecks(plan.smoke()),
+                    criticalQueries(plan, baselines(state)));
             case "FenceSourceWrites" -> new FenceSourceWrites(endpoint(plan.source()));
             case "UnfenceSourceWrites" -> new UnfenceSourceWrites(endpoint(plan.source()));
             case "TransferData" -> new TransferData(endpoint(plan.source()), endpoint(plan.target()), plan.tables(),
@@ -157,6 +171,25 @@ public final class MessageMapper {
         return new LifecycleEvent(envelope, payload);
     }
 
+    private static List<io.cutover.schemas.UserCheck> userChecks(List<UserCheck> checks) {
+        return checks.stream().map(c -> new io.cutover.schemas.UserCheck(c.name(), c.sql(), c.on(), c.expect(),
+                c.url(), c.expectStatus())).toList();
+    }
+
+    /** The plan's critical queries with the source timings readiness measured, where it did. */
+    private static List<CriticalQuery> criticalQueries(Plan plan, Map<String, Long> baselines) {
+        return plan.criticalQueries().stream().map(q -> new CriticalQuery(q.name(), q.sql(),
+                baselines.getOrDefault(BASELINE + q.name(), -1L))).toList();
+    }
+
+    private static Map<String, Long> baselines(CutoverState state) {
+        return state.steps().stream().filter(s -> s.name() == StepName.CHECK_READINESS).findFirst()
+                .map(StepState::metrics).orElse(Map.of());
+    }
+
+    /** Prefix of the readiness metrics that carry a critical query's source time. */
+    public static final String BASELINE = "baselineMicros:";
+
     static String topicOf(Object payload) {
         if (payload instanceof AnnounceCutover || payload instanceof NotifyStakeholders) {
             return Topics.NOTIFICATION_COMMANDS;
@@ -165,7 +198,7 @@ public final class MessageMapper {
                 || payload instanceof RevertTraffic) {
             return Topics.PROVISIONING_COMMANDS;
         }
-        if (payload instanceof CheckReadiness || payload instanceof ValidateData) {
+        if (payload instanceof CheckReadiness || payload instanceof ValidateData || payload instanceof VerifyCutover) {
             return Topics.VALIDATION_COMMANDS;
         }
         return Topics.REPLICATION_COMMANDS;

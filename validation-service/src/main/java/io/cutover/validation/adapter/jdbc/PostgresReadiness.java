@@ -12,6 +12,7 @@ import java.util.Map;
 
 import io.cutover.kit.Jobs;
 import io.cutover.kit.jdbc.Databases;
+import io.cutover.schemas.CriticalQuery;
 import io.cutover.schemas.DatabaseEndpoint;
 import io.cutover.schemas.UserCheck;
 import io.cutover.validation.application.ExtensionParity;
@@ -27,7 +28,7 @@ public final class PostgresReadiness implements Readiness {
 
     @Override
     public Report check(DatabaseEndpoint source, DatabaseEndpoint target, List<String> tables,
-                        List<UserCheck> checks) {
+                        List<UserCheck> checks, List<CriticalQuery> criticalQueries) {
         List<String> passed = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         SourceFacts facts = NetworkProbe.check("source", source, passed, problems)
@@ -36,7 +37,21 @@ public final class PostgresReadiness implements Readiness {
             checkTarget(target, facts, passed, problems);
         }
         UserChecks.run(checks, source, target, passed, problems);
-        return new Report(passed, problems);
+        Map<String, Long> figures = new HashMap<>();
+        if (problems.isEmpty()) {
+            QueryTimer.time(source, criticalQueries, QueryTimer.BASELINE, "source", figures, passed, problems);
+        }
+        return new Report(passed, problems, figures);
+    }
+
+    @Override
+    public Report verify(DatabaseEndpoint target, List<UserCheck> smoke, List<CriticalQuery> criticalQueries) {
+        List<String> passed = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        Map<String, Long> figures = new HashMap<>();
+        UserChecks.run(smoke, target, target, passed, problems);
+        QueryTimer.time(target, criticalQueries, QueryTimer.TARGET, "target", figures, passed, problems);
+        return new Report(passed, problems, figures);
     }
 
     /** What the target checks need to know of the source. */

@@ -12,6 +12,8 @@ import io.cutover.kit.Jobs;
 import io.cutover.kit.UnsupportedCommandException;
 import io.cutover.schemas.CheckReadiness;
 import io.cutover.schemas.Command;
+import io.cutover.schemas.CutoverVerificationFailed;
+import io.cutover.schemas.CutoverVerified;
 import io.cutover.schemas.DataValidated;
 import io.cutover.schemas.DataValidationFailed;
 import io.cutover.schemas.ReadinessConfirmed;
@@ -20,6 +22,7 @@ import io.cutover.schemas.TableCount;
 import io.cutover.schemas.TableValidation;
 import io.cutover.schemas.Topics;
 import io.cutover.schemas.ValidateData;
+import io.cutover.schemas.VerifyCutover;
 import io.cutover.validation.adapter.jdbc.SchemaParity;
 import io.cutover.validation.application.DataValidation;
 import io.cutover.validation.application.Readiness;
@@ -43,7 +46,8 @@ public class ValidationListener {
     public void on(Command command) {
         Object payload = command.getPayload();
         if (payload instanceof CheckReadiness r) {
-            jobs.run(command, Job.of(p -> ready(readiness.check(r.getSource(), r.getTarget(), r.getTables(), r.getChecks())),
+            jobs.run(command, Job.of(p -> ready(readiness.check(r.getSource(), r.getTarget(), r.getTables(), r.getChecks(),
+                    r.getCriticalQueries())),
                     (reason, p) -> new ReadinessFailed(reason, p.snapshot(), List.of(reason))));
         } else if (payload instanceof ValidateData v) {
             jobs.run(command, Job.of(p -> {
@@ -55,14 +59,33 @@ public class ValidationListener {
                 List<TableValidation> tables = data.validate(v.getSource(), v.getTarget(), v.getTables(), p);
                 return validated(new ValidationReport(tables, (System.nanoTime() - started) / 1_000_000));
             }, (reason, p) -> new DataValidationFailed(reason, p.snapshot(), List.of(), List.of())));
+        } else if (payload instanceof VerifyCutover v) {
+            jobs.run(command, Job.of(p -> verified(readiness.verify(v.getTarget(), v.getSmoke(),
+                    v.getCriticalQueries())), (reason, p) -> new CutoverVerificationFailed(reason, p.snapshot(),
+                    List.of(reason))));
         } else {
             throw new UnsupportedCommandException("validation-service", payload);
         }
     }
 
+    private static SpecificRecord verified(Readiness.Report report) {
+        Map<String, Long> figures = figures(report);
+        if (report.problems().isEmpty()) {
+            return new CutoverVerified("all " + report.passed().size() + " checks on the target passed", figures,
+                    report.passed());
+        }
+        return new CutoverVerificationFailed(String.join("; ", report.problems()), figures, report.problems());
+    }
+
+    private static Map<String, Long> figures(Readiness.Report report) {
+        Map<String, Long> figures = new java.util.TreeMap<>(report.figures());
+        figures.put("passed", (long) report.passed().size());
+        figures.put("failed", (long) report.problems().size());
+        return figures;
+    }
+
     private static SpecificRecord ready(Readiness.Report report) {
-        Map<String, Long> figures = Map.of("passed", (long) report.passed().size(),
-                "failed", (long) report.problems().size());
+        Map<String, Long> figures = figures(report);
         if (report.problems().isEmpty()) {
             return new ReadinessConfirmed("all " + report.passed().size() + " checks passed", figures,
                     report.passed());

@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.cutover.schemas.CriticalQuery;
 import io.cutover.schemas.DatabaseEndpoint;
 import io.cutover.schemas.UserCheck;
 import io.cutover.validation.application.Readiness;
@@ -43,11 +44,11 @@ class PostgresReadinessTest {
     @Test
     void aMissingTargetDatabaseIsNamedAndAReadyPairPassesEveryCheck() {
         Readiness.Report r = readiness.check(endpoint("src", "postgres"), endpoint("fresh_tgt_missing", "postgres"),
-                List.of(), List.of());
+                List.of(), List.of(), List.of());
 
         assertThat(r.problems()).singleElement().asString().contains("fresh_tgt_missing").contains("not usable");
         Readiness.Report ok = readiness.check(endpoint("src", "postgres"), endpoint("postgres", "postgres"),
-                List.of("public.orders"), List.of());
+                List.of("public.orders"), List.of(), List.of());
         String port = String.valueOf(server.getPort());
         assertThat(ok.problems()).isEmpty();
         assertThat(ok.passed()).hasSize(13).contains(
@@ -64,7 +65,7 @@ class PostgresReadinessTest {
         DatabaseEndpoint nowhere = DatabaseEndpoint.newBuilder(endpoint("src", "postgres"))
                 .setHost("no-such-host.invalid").build();
 
-        Readiness.Report r = readiness.check(endpoint("src", "postgres"), nowhere, List.of(), List.of());
+        Readiness.Report r = readiness.check(endpoint("src", "postgres"), nowhere, List.of(), List.of(), List.of());
 
         assertThat(r.problems()).containsExactly("target host no-such-host.invalid does not resolve");
     }
@@ -74,7 +75,7 @@ class PostgresReadinessTest {
         DatabaseEndpoint tls = DatabaseEndpoint.newBuilder(endpoint("postgres", "postgres"))
                 .setOptions(java.util.Map.of("sslmode", "require")).build();
 
-        Readiness.Report r = readiness.check(endpoint("src", "postgres"), tls, List.of(), List.of());
+        Readiness.Report r = readiness.check(endpoint("src", "postgres"), tls, List.of(), List.of(), List.of());
 
         assertThat(r.problems()).contains("target 127.0.0.1:" + server.getPort()
                 + " does not offer TLS, but the plan requires it (sslmode=require)");
@@ -84,7 +85,7 @@ class PostgresReadinessTest {
     void anUnreachableSourceIsNamed() {
         DatabaseEndpoint nowhere = DatabaseEndpoint.newBuilder(endpoint("src", "postgres")).setPort(1).build();
 
-        Readiness.Report r = readiness.check(nowhere, endpoint("postgres", "postgres"), List.of(), List.of());
+        Readiness.Report r = readiness.check(nowhere, endpoint("postgres", "postgres"), List.of(), List.of(), List.of());
 
         assertThat(r.problems()).singleElement().asString()
                 .startsWith("source 127.0.0.1:1 does not accept TCP connections");
@@ -92,14 +93,14 @@ class PostgresReadinessTest {
 
     @Test
     void aMissingRoleIsNamed() {
-        Readiness.Report r = readiness.check(endpoint("src", "nobody"), endpoint("postgres", "postgres"), List.of(), List.of());
+        Readiness.Report r = readiness.check(endpoint("src", "nobody"), endpoint("postgres", "postgres"), List.of(), List.of(), List.of());
 
         assertThat(r.problems()).singleElement().asString().contains("is not usable").contains("nobody");
     }
 
     @Test
     void aUserThatCannotReadATableOrFenceWritesIsRefused() {
-        Readiness.Report r = readiness.check(endpoint("src", "reader"), endpoint("postgres", "postgres"), List.of(), List.of());
+        Readiness.Report r = readiness.check(endpoint("src", "reader"), endpoint("postgres", "postgres"), List.of(), List.of(), List.of());
 
         assertThat(r.problems()).containsExactlyInAnyOrder(
                 "source 127.0.0.1:" + server.getPort() + "/src: reader cannot read public.secrets",
@@ -109,9 +110,9 @@ class PostgresReadinessTest {
 
     @Test
     void aTargetWithTablesAndAMissingTableAreRefused() {
-        Readiness.Report busy = readiness.check(endpoint("src", "postgres"), endpoint("busy", "postgres"), List.of(), List.of());
+        Readiness.Report busy = readiness.check(endpoint("src", "postgres"), endpoint("busy", "postgres"), List.of(), List.of(), List.of());
         Readiness.Report missing = readiness.check(endpoint("src", "postgres"), endpoint("postgres", "postgres"),
-                List.of("public.nope"), List.of());
+                List.of("public.nope"), List.of(), List.of());
 
         assertThat(busy.problems()).singleElement().asString()
                 .endsWith("already has 1 tables (public.leftover): Cutover copies into an empty database");
@@ -134,7 +135,7 @@ class PostgresReadinessTest {
                             new UserCheck("target answers", "SELECT 1", "target", null, null, 200),
                             new UserCheck("typo", "SELEC 1", "source", null, null, 200),
                             new UserCheck("app up", null, "source", null, base + "/up", 204),
-                            new UserCheck("app down", null, "source", null, base + "/down", 200)));
+                            new UserCheck("app down", null, "source", null, base + "/down", 200)), List.of());
 
             assertThat(r.passed()).contains("check 'orders loaded' on the source returned '25'",
                     "check 'target answers' on the target returned '1'",
@@ -146,6 +147,30 @@ class PostgresReadinessTest {
         } finally {
             http.stop(0);
         }
+    }
+
+    @Test
+    void criticalQueriesAreTimedOnTheSourceThenComparedOnTheTargetWithTheSmokeChecks() {
+        Readiness.Report ready = readiness.check(endpoint("src", "postgres"), endpoint("postgres", "postgres"),
+                List.of("public.orders"), List.of(), List.of(new CriticalQuery("all orders", "SELECT * FROM orders", -1L)));
+        long baseline = ready.figures().get("baselineMicros:all orders");
+
+        Readiness.Report after = readiness.verify(endpoint("src", "postgres"), List.of(
+                        new UserCheck("orders readable", "SELECT count(*) FROM orders", "target", "25", null, 200),
+                        new UserCheck("wrong count", "SELECT count(*) FROM orders", "target", "0", null, 200)),
+                List.of(new CriticalQuery("all orders", "SELECT * FROM orders", baseline),
+                        new CriticalQuery("broken", "SELECT * FROM nowhere", -1L)));
+
+        assertThat(baseline).isPositive();
+        assertThat(ready.passed()).anySatisfy(l -> assertThat(l).startsWith("critical query 'all orders' takes ")
+                .endsWith(" on the source"));
+        assertThat(after.passed()).contains("check 'orders readable' on the target returned '25'")
+                .anySatisfy(l -> assertThat(l).startsWith("critical query 'all orders' takes ")
+                        .contains(" on the target (source ").endsWith("x)"));
+        assertThat(after.figures()).containsKey("targetMicros:all orders");
+        assertThat(after.problems()).containsExactly("check 'wrong count' on the target returned '25', expected '0'",
+                "critical query 'broken' failed on the target: ERROR: relation \"nowhere\" does not exist\n"
+                        + "  Position: 15");
     }
 
     private static DatabaseEndpoint endpoint(String database, String user) {
