@@ -21,7 +21,9 @@ import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 
 import io.cutover.schemas.AvroSerde;
+import io.cutover.schemas.CutoverCompleted;
 import io.cutover.schemas.LifecycleEvent;
+import io.cutover.schemas.StepCompleted;
 import io.cutover.schemas.Topics;
 import tools.jackson.databind.JsonNode;
 
@@ -79,8 +81,14 @@ class OfflineCutoverEndToEndTest {
                 "[Cutover] Scheduled: E2E offline", "[Cutover] Scheduled: E2E offline",
                 "[Cutover] Scheduled: E2E offline", "[Cutover] Completed: E2E offline",
                 "[Cutover] Completed: E2E offline", "[Cutover] Completed: E2E offline");
-        assertThat(lifecycle(id)).startsWith("CutoverCreated", "CutoverStarted").endsWith("CutoverCompleted")
+        List<LifecycleEvent> events = lifecycle(id);
+        assertThat(events).extracting(e -> e.getPayload().getClass().getSimpleName())
+                .startsWith("CutoverCreated", "CutoverStarted").endsWith("CutoverCompleted")
                 .filteredOn("StepCompleted"::equals).hasSize(8);
+        assertThat(events).extracting(LifecycleEvent::getPayload).filteredOn(StepCompleted.class::isInstance)
+                .map(StepCompleted.class::cast).filteredOn(s -> s.getStepName().equals("VALIDATE_DATA"))
+                .singleElement().satisfies(s -> assertThat(s.getDetails()).hasSize(5)
+                        .allSatisfy(line -> assertThat(line).endsWith(": equal")));
     }
 
     @Test
@@ -169,25 +177,26 @@ class OfflineCutoverEndToEndTest {
         return subjects;
     }
 
-    private List<String> lifecycle(String id) {
+    private List<LifecycleEvent> lifecycle(String id) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + id);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<String> types = new ArrayList<>();
+        List<LifecycleEvent> events = new ArrayList<>();
         try (KafkaConsumer<String, LifecycleEvent> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
                 AvroSerde.of(LifecycleEvent.class))) {
             consumer.subscribe(List.of(Topics.LIFECYCLE));
             long deadline = System.currentTimeMillis() + 20_000;
-            while (System.currentTimeMillis() < deadline && !types.contains("CutoverCompleted")) {
+            while (System.currentTimeMillis() < deadline
+                    && events.stream().noneMatch(e -> e.getPayload() instanceof CutoverCompleted)) {
                 for (ConsumerRecord<String, LifecycleEvent> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.key().equals(id)) {
-                        types.add(r.value().getPayload().getClass().getSimpleName());
+                        events.add(r.value());
                     }
                 }
             }
         }
-        return types;
+        return events;
     }
 }

@@ -115,7 +115,8 @@ public final class CutoverSaga {
                         succeed(step, def, o);
                     } else if (o.name().equals(def.failedEvent())) {
                         step.fail(now, o.summary(), StepStatus.FAILED, o.details());
-                        notices.add(Notice.of(Notice.Type.STEP_FAILED, step.name().name(), o.attempt(), o.summary()));
+                        notices.add(new Notice(Notice.Type.STEP_FAILED, step.name().name(), o.attempt(), o.summary(),
+                                0, Map.of(), false, o.details()));
                         beginCompensation(step.name() + " failed: " + o.summary());
                     } else {
                         throw unexpected(step, def.succeededEvent(), def.failedEvent(), o.name());
@@ -129,7 +130,7 @@ public final class CutoverSaga {
         private void succeed(StepState step, StepDefinition def, SagaEvent.OutcomeReceived o) {
             step.succeed(now, o.summary(), o.metrics(), o.details());
             notices.add(new Notice(Notice.Type.STEP_COMPLETED, step.name().name(), o.attempt(), o.summary(),
-                    Duration.between(step.startedAt(), now).toMillis(), step.metrics(), false));
+                    Duration.between(step.startedAt(), now).toMillis(), step.metrics(), false, o.details()));
             if (def.irreversible()) {
                 state.passPointOfNoReturn();
             }

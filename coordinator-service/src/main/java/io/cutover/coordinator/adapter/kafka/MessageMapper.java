@@ -161,8 +161,9 @@ public final class MessageMapper {
             case CUTOVER_CREATED -> new CutoverCreated(title, mode);
             case CUTOVER_STARTED -> new CutoverStarted(title, mode);
             case STEP_STARTED -> new StepStarted(step, notice.attempt());
-            case STEP_COMPLETED -> new StepCompleted(step, notice.durationMillis(), text(notice), notice.metrics());
-            case STEP_FAILED -> new StepFailed(step, text(notice));
+            case STEP_COMPLETED -> new StepCompleted(step, notice.durationMillis(), text(notice), notice.metrics(),
+                    notice.details());
+            case STEP_FAILED -> new StepFailed(step, text(notice), notice.details());
             case STEP_COMPENSATED -> new StepCompensated(step, text(notice));
             case CUTOVER_COMPLETED -> new CutoverCompleted(notice.durationMillis(), text(notice));
             case CUTOVER_FAILED -> new CutoverFailed(text(notice), notice.compensated());

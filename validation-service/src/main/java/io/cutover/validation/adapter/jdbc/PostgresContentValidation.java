@@ -46,8 +46,10 @@ public final class PostgresContentValidation implements DataValidation {
         List<String> tables;
         try (Connection c = Databases.open(source)) {
             tables = Databases.tables(c, wanted);
+            progress.set("rowsEstimated", estimate(c, tables));
         }
         progress.set("tables", tables.size());
+        progress.set("startedAtMillis", System.currentTimeMillis());
         List<TableValidation> results = new ArrayList<>();
         try (Side src = new Side(source, threads); Side tgt = new Side(target, threads)) {
             for (String table : tables) {
@@ -56,6 +58,22 @@ public final class PostgresContentValidation implements DataValidation {
             }
         }
         return results;
+    }
+
+    /** Rows to compare, from the planner's statistics: enough for an ETA, not used for any verdict. */
+    private static long estimate(Connection c, List<String> tables) throws SQLException {
+        long rows = 0;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = ?::regclass")) {
+            for (String t : tables) {
+                ps.setString(1, Databases.qualified(t));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    rows += rs.getLong(1);
+                }
+            }
+        }
+        return rows;
     }
 
     /** The comparison of one table. */
@@ -87,7 +105,6 @@ public final class PostgresContentValidation implements DataValidation {
             int ranges = shape.keys().isEmpty() ? compareMultiset(shape, get(sourceRows))
                     : compareRanges(shape, get(sourceRows));
             long rows = get(sourceRows);
-            progress.add("rowsCompared", rows);
             return new TableValidation(table, rows, get(targetRows), rows, ranges, missing, extra, different,
                     (System.nanoTime() - started) / 1_000_000, List.copyOf(examples));
         }
@@ -108,6 +125,7 @@ public final class PostgresContentValidation implements DataValidation {
             for (int i = 0; i < ranges.size(); i++) {
                 long[] s = get(sourceHashes.get(i));
                 long[] t = get(targetHashes.get(i));
+                compared(s[0]);
                 if (s[0] != t[0] || s[1] != t[1]) {
                     drill(shape, ranges.get(i));
                 }
@@ -239,6 +257,7 @@ public final class PostgresContentValidation implements DataValidation {
             Future<Map<Integer, String>> t = tgt.submit(c -> bucketSums(c, sql));
             Map<Integer, String> source = get(s);
             Map<Integer, String> target = get(t);
+            compared(rows);
             for (int b = 0; b < buckets; b++) {
                 if (!Objects.equals(source.get(b), target.get(b))) {
                     drillBucket(shape, buckets, b);
@@ -278,6 +297,17 @@ public final class PostgresContentValidation implements DataValidation {
         }
 
         // ---- helpers ----
+
+        /** Counts compared rows and keeps the ETA current for the beat: the rest at the rate so far. */
+        private void compared(long rows) {
+            progress.add("rowsCompared", rows);
+            long done = progress.get("rowsCompared");
+            long elapsed = System.currentTimeMillis() - progress.get("startedAtMillis");
+            long left = Math.max(0, progress.get("rowsEstimated") - done);
+            progress.set("etaSeconds", done == 0 ? -1 : left * elapsed / done / 1000);
+            progress.summary(String.format("comparing %s: %,d of about %,d rows compared", table, done,
+                    progress.get("rowsEstimated")));
+        }
 
         private void example(String text) {
             if (examples.size() < EXAMPLES) {

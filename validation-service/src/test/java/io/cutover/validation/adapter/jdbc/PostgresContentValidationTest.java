@@ -42,9 +42,13 @@ class PostgresContentValidationTest {
                 "ALTER DATABASE same_tgt SET DateStyle = 'SQL, DMY'", "ALTER DATABASE same_tgt SET extra_float_digits = 0",
                 "ALTER DATABASE same_tgt SET bytea_output = 'escape'");
 
-        List<TableValidation> r = validate("same");
+        Progress progress = new Progress();
+        List<TableValidation> r = validation.validate(endpoint("same_src"), endpoint("same_tgt"), List.of(), progress);
 
         assertThat(r).allSatisfy(t -> assertThat(DataValidation.equal(t)).as(t.toString()).isTrue());
+        assertThat(progress.get("rowsCompared")).isEqualTo(25_000 + 100 + 40);
+        assertThat(progress.get("tablesDone")).isEqualTo(3);
+        assertThat(progress.get("etaSeconds")).isZero();
         TableValidation people = result(r, "public.people");
         assertThat(people.getSourceRows()).isEqualTo(25_000);
         assertThat(people.getRanges()).isEqualTo(3);
