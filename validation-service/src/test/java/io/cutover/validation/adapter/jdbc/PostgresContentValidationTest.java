@@ -1,39 +1,23 @@
 package io.cutover.validation.adapter.jdbc;
 
+import static io.cutover.validation.adapter.jdbc.Postgres.endpoint;
+import static io.cutover.validation.adapter.jdbc.Postgres.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.cutover.kit.Progress;
 import io.cutover.schemas.DatabaseEndpoint;
 import io.cutover.schemas.TableValidation;
 import io.cutover.validation.application.DataValidation;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 class PostgresContentValidationTest {
 
-    private static EmbeddedPostgres server;
     private final PostgresContentValidation validation = new PostgresContentValidation(2);
 
-    @BeforeAll
-    static void start() throws IOException {
-        server = EmbeddedPostgres.builder().start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                server.close();
-            } catch (IOException e) {
-                System.err.println(e.getMessage());
-            }
-        }));
-    }
 
     @Test
     void identicalDataIsEqualEvenWhenTheTargetPrintsValuesDifferently() throws Exception {
@@ -175,17 +159,5 @@ class PostgresContentValidationTest {
         }
     }
 
-    private static DatabaseEndpoint endpoint(String database) {
-        return DatabaseEndpoint.newBuilder().setHost("127.0.0.1").setPort(server.getPort()).setDatabase(database)
-                .setUser("postgres").setPassword("").build();
-    }
 
-    private static void sql(String database, String... statements) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + server.getPort() + "/"
-                + database, "postgres", ""); Statement st = c.createStatement()) {
-            for (String s : statements) {
-                st.execute(s);
-            }
-        }
-    }
 }

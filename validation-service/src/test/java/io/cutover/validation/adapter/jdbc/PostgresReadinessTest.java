@@ -1,12 +1,10 @@
 package io.cutover.validation.adapter.jdbc;
 
+import static io.cutover.validation.adapter.jdbc.Postgres.endpoint;
+import static io.cutover.validation.adapter.jdbc.Postgres.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -16,40 +14,31 @@ import io.cutover.schemas.CriticalQuery;
 import io.cutover.schemas.DatabaseEndpoint;
 import io.cutover.schemas.UserCheck;
 import io.cutover.validation.application.Readiness;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 class PostgresReadinessTest {
 
-    private static EmbeddedPostgres server;
 
     private final PostgresReadiness readiness = new PostgresReadiness();
 
     @BeforeAll
-    static void start() throws IOException, SQLException {
-        server = EmbeddedPostgres.builder().start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                server.close();
-            } catch (IOException e) {
-                System.err.println(e.getMessage());
-            }
-        }));
-        sql("postgres", "CREATE DATABASE src", "CREATE DATABASE busy",
-                "CREATE ROLE reader LOGIN");
+    static void databases() throws SQLException {
+        sql("postgres", "DROP DATABASE IF EXISTS src WITH (FORCE)", "DROP DATABASE IF EXISTS busy WITH (FORCE)",
+                "DROP ROLE IF EXISTS reader", "CREATE DATABASE src", "CREATE DATABASE busy", "CREATE ROLE reader LOGIN");
         sql("src", "CREATE TABLE orders (id int PRIMARY KEY)", "CREATE TABLE secrets (id int)",
                 "INSERT INTO orders SELECT generate_series(1, 25)", "GRANT SELECT ON orders TO reader");
         sql("busy", "CREATE TABLE leftover (v int)");
     }
 
+
     @Test
     void aMissingTargetDatabaseIsNamedAndAReadyPairPassesEveryCheck() {
-        Readiness.Report r = readiness.check(endpoint("src", "postgres"), endpoint("fresh_tgt_missing", "postgres"),
+        Readiness.Report r = readiness.check(endpoint("src"), endpoint("fresh_tgt_missing"),
                 List.of(), List.of(), List.of());
 
         assertThat(r.problems()).singleElement().asString().contains("fresh_tgt_missing").contains("not usable");
-        Readiness.Report ok = readiness.check(endpoint("src", "postgres"), endpoint("postgres", "postgres"),
+        Readiness.Report ok = readiness.check(endpoint("src"), endpoint("postgres"),
                 List.of("public.orders"), List.of(), List.of());
-        String port = String.valueOf(server.getPort());
+        String port = String.valueOf(Postgres.port());
         assertThat(ok.problems()).isEmpty();
         assertThat(ok.passed()).hasSize(13).contains(
                 "source host 127.0.0.1 resolves to 127.0.0.1",
@@ -62,30 +51,30 @@ class PostgresReadinessTest {
 
     @Test
     void aHostThatDoesNotResolveIsNamed() {
-        DatabaseEndpoint nowhere = DatabaseEndpoint.newBuilder(endpoint("src", "postgres"))
+        DatabaseEndpoint nowhere = DatabaseEndpoint.newBuilder(endpoint("src"))
                 .setHost("no-such-host.invalid").build();
 
-        Readiness.Report r = readiness.check(endpoint("src", "postgres"), nowhere, List.of(), List.of(), List.of());
+        Readiness.Report r = readiness.check(endpoint("src"), nowhere, List.of(), List.of(), List.of());
 
         assertThat(r.problems()).containsExactly("target host no-such-host.invalid does not resolve");
     }
 
     @Test
     void aPlanThatRequiresTlsOfAServerWithoutItIsRefused() {
-        DatabaseEndpoint tls = DatabaseEndpoint.newBuilder(endpoint("postgres", "postgres"))
+        DatabaseEndpoint tls = DatabaseEndpoint.newBuilder(endpoint("postgres"))
                 .setOptions(java.util.Map.of("sslmode", "require")).build();
 
-        Readiness.Report r = readiness.check(endpoint("src", "postgres"), tls, List.of(), List.of(), List.of());
+        Readiness.Report r = readiness.check(endpoint("src"), tls, List.of(), List.of(), List.of());
 
-        assertThat(r.problems()).contains("target 127.0.0.1:" + server.getPort()
+        assertThat(r.problems()).contains("target 127.0.0.1:" + Postgres.port()
                 + " does not offer TLS, but the plan requires it (sslmode=require)");
     }
 
     @Test
     void anUnreachableSourceIsNamed() {
-        DatabaseEndpoint nowhere = DatabaseEndpoint.newBuilder(endpoint("src", "postgres")).setPort(1).build();
+        DatabaseEndpoint nowhere = DatabaseEndpoint.newBuilder(endpoint("src")).setPort(1).build();
 
-        Readiness.Report r = readiness.check(nowhere, endpoint("postgres", "postgres"), List.of(), List.of(), List.of());
+        Readiness.Report r = readiness.check(nowhere, endpoint("postgres"), List.of(), List.of(), List.of());
 
         assertThat(r.problems()).singleElement().asString()
                 .startsWith("source 127.0.0.1:1 does not accept TCP connections");
@@ -93,25 +82,25 @@ class PostgresReadinessTest {
 
     @Test
     void aMissingRoleIsNamed() {
-        Readiness.Report r = readiness.check(endpoint("src", "nobody"), endpoint("postgres", "postgres"), List.of(), List.of(), List.of());
+        Readiness.Report r = readiness.check(endpoint("src", "nobody"), endpoint("postgres"), List.of(), List.of(), List.of());
 
         assertThat(r.problems()).singleElement().asString().contains("is not usable").contains("nobody");
     }
 
     @Test
     void aUserThatCannotReadATableOrFenceWritesIsRefused() {
-        Readiness.Report r = readiness.check(endpoint("src", "reader"), endpoint("postgres", "postgres"), List.of(), List.of(), List.of());
+        Readiness.Report r = readiness.check(endpoint("src", "reader"), endpoint("postgres"), List.of(), List.of(), List.of());
 
         assertThat(r.problems()).containsExactlyInAnyOrder(
-                "source 127.0.0.1:" + server.getPort() + "/src: reader cannot read public.secrets",
-                "source 127.0.0.1:" + server.getPort() + "/src: reader may not fence writes: it must own the "
+                "source 127.0.0.1:" + Postgres.port() + "/src: reader cannot read public.secrets",
+                "source 127.0.0.1:" + Postgres.port() + "/src: reader may not fence writes: it must own the "
                         + "database or be a superuser to make it read-only");
     }
 
     @Test
     void aTargetWithTablesAndAMissingTableAreRefused() {
-        Readiness.Report busy = readiness.check(endpoint("src", "postgres"), endpoint("busy", "postgres"), List.of(), List.of(), List.of());
-        Readiness.Report missing = readiness.check(endpoint("src", "postgres"), endpoint("postgres", "postgres"),
+        Readiness.Report busy = readiness.check(endpoint("src"), endpoint("busy"), List.of(), List.of(), List.of());
+        Readiness.Report missing = readiness.check(endpoint("src"), endpoint("postgres"),
                 List.of("public.nope"), List.of(), List.of());
 
         assertThat(busy.problems()).singleElement().asString()
@@ -128,7 +117,7 @@ class PostgresReadinessTest {
         http.start();
         String base = "http://127.0.0.1:" + http.getAddress().getPort();
         try {
-            Readiness.Report r = readiness.check(endpoint("src", "postgres"), endpoint("postgres", "postgres"),
+            Readiness.Report r = readiness.check(endpoint("src"), endpoint("postgres"),
                     List.of("public.orders"), List.of(
                             new UserCheck("orders loaded", "SELECT count(*) FROM orders", "source", "25", null, 200),
                             new UserCheck("too many", "SELECT count(*) > 100 FROM orders", "source", "t", null, 200),
@@ -151,11 +140,11 @@ class PostgresReadinessTest {
 
     @Test
     void criticalQueriesAreTimedOnTheSourceThenComparedOnTheTargetWithTheSmokeChecks() {
-        Readiness.Report ready = readiness.check(endpoint("src", "postgres"), endpoint("postgres", "postgres"),
+        Readiness.Report ready = readiness.check(endpoint("src"), endpoint("postgres"),
                 List.of("public.orders"), List.of(), List.of(new CriticalQuery("all orders", "SELECT * FROM orders", -1L)));
         long baseline = ready.figures().get("baselineMicros:all orders");
 
-        Readiness.Report after = readiness.verify(endpoint("src", "postgres"), List.of(
+        Readiness.Report after = readiness.verify(endpoint("src"), List.of(
                         new UserCheck("orders readable", "SELECT count(*) FROM orders", "target", "25", null, 200),
                         new UserCheck("wrong count", "SELECT count(*) FROM orders", "target", "0", null, 200)),
                 List.of(new CriticalQuery("all orders", "SELECT * FROM orders", baseline),
@@ -173,17 +162,5 @@ class PostgresReadinessTest {
                         + "  Position: 15");
     }
 
-    private static DatabaseEndpoint endpoint(String database, String user) {
-        return DatabaseEndpoint.newBuilder().setHost("127.0.0.1").setPort(server.getPort()).setDatabase(database)
-                .setUser(user).setPassword("").build();
-    }
 
-    private static void sql(String database, String... statements) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + server.getPort() + "/"
-                + database, "postgres", ""); Statement st = c.createStatement()) {
-            for (String s : statements) {
-                st.execute(s);
-            }
-        }
-    }
 }
