@@ -51,30 +51,36 @@ public final class Jobs implements AutoCloseable {
             return;
         }
         outcomes.reply(command, new WorkStarted("started", Map.of()));
-        workers.submit(() -> work(key, command, job, progress));
+        workers.execute(() -> work(key, command, job, progress));
     }
 
     private void work(String key, Command command, Job job, Progress progress) {
         ScheduledFuture<?> beat = beats.scheduleAtFixedRate(() -> beat(command, progress),
                 beatInterval.toMillis(), beatInterval.toMillis(), TimeUnit.MILLISECONDS);
-        SpecificRecord result;
         try {
-            result = job.run(progress);
-        } catch (Exception e) {
-            log.warn("{} for cutover {} failed: {}", command.getPayload().getClass().getSimpleName(),
-                    command.getEnvelope().getCutoverId(), describe(e));
-            result = job.failed(describe(e), progress);
-        } finally {
-            beat.cancel(false);
-        }
-        try {
-            outcomes.reply(command, result);
+            outcomes.reply(command, outcome(command, job, progress));
         } catch (RuntimeException e) {
             // The coordinator misses the beat and re-sends the command; the job is idempotent and runs again.
             log.error("outcome of {} for cutover {} not delivered; awaiting a re-send", key,
                     command.getEnvelope().getCutoverId(), e);
+        } catch (Error e) {
+            log.error("{} for cutover {} died; no outcome sent, awaiting a re-send", key,
+                    command.getEnvelope().getCutoverId(), e);
+            throw e;
         } finally {
+            // whatever happened, even an Error, a later delivery of this command must be able to run it again
+            beat.cancel(false);
             running.remove(key);
+        }
+    }
+
+    private static SpecificRecord outcome(Command command, Job job, Progress progress) {
+        try {
+            return job.run(progress);
+        } catch (Exception e) {
+            log.warn("{} for cutover {} failed: {}", command.getPayload().getClass().getSimpleName(),
+                    command.getEnvelope().getCutoverId(), describe(e));
+            return job.failed(describe(e), progress);
         }
     }
 

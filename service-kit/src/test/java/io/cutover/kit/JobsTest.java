@@ -84,6 +84,29 @@ class JobsTest {
         assertThat(runs).hasValue(2);
     }
 
+    @Test
+    void aJobThatDiesOfAnErrorCanRunAgainWhenTheCommandIsResent() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        Job dying = Job.of(p -> {
+            if (runs.incrementAndGet() == 1) {
+                throw new StackOverflowError("deep");
+            }
+            return new DataTransferred("done", Map.of());
+        }, (reason, p) -> new DataTransferFailed(reason, Map.of()));
+
+        jobs.run(command(1), dying);
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (runs.get() < 1 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(100);
+        jobs.run(command(2), dying);
+        awaitSent("DataTransferred");
+
+        assertThat(runs).hasValue(2);
+        assertThat(sent).filteredOn(s -> s.endsWith("DataTransferred")).containsExactly("2:DataTransferred");
+    }
+
     private void awaitSent(String name) throws InterruptedException {
         awaitCount(name, 1);
     }

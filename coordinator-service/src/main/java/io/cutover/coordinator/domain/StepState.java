@@ -43,7 +43,7 @@ public final class StepState {
         c.lastError = lastError;
         c.summary = summary;
         c.metrics = new LinkedHashMap<>(metrics);
-        c.details = new ArrayList<>(details);
+        c.details = new ArrayList<>(details()); // a state stored before details existed decodes it as null
         return c;
     }
 
