@@ -46,12 +46,25 @@ public final class Jobs implements AutoCloseable {
         Progress progress = new Progress();
         Progress existing = running.putIfAbsent(key, progress);
         if (existing != null) {
-            outcomes.reply(command, new WorkStarted("already running; attempt " + command.getEnvelope().getAttempt()
+            acknowledge(command, new WorkStarted("already running; attempt " + command.getEnvelope().getAttempt()
                     + " joins it", existing.snapshot()));
             return;
         }
-        outcomes.reply(command, new WorkStarted("started", Map.of()));
+        acknowledge(command, new WorkStarted("started", Map.of()));
         workers.execute(() -> work(key, command, job, progress));
+    }
+
+    /**
+     * The acknowledgement is best effort: when Kafka does not take it, the work still starts and its beat and
+     * outcome follow once Kafka answers, rather than the command being retried into the dead-letter topic.
+     */
+    private void acknowledge(Command command, WorkStarted started) {
+        try {
+            outcomes.reply(command, started);
+        } catch (RuntimeException e) {
+            log.warn("acknowledgement for cutover {} not delivered: {}", command.getEnvelope().getCutoverId(),
+                    e.getMessage());
+        }
     }
 
     private void work(String key, Command command, Job job, Progress progress) {

@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -57,9 +58,15 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
         context.schedule(tickInterval, PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
 
+    /**
+     * Only the message's own faults (undecodable, refused by the saga) make a dead letter. Failures of Kafka Streams
+     * itself (a rebalance, the store, the producer) propagate, so that the message is processed again, not lost.
+     */
     @Override
     public void process(Record<String, byte[]> record) {
         String topic = context.recordMetadata().map(m -> m.topic()).orElse("?");
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        Transition t;
         try {
             if (record.key() == null) {
                 throw new IllegalArgumentException("message has no key (the cutover id)");
@@ -67,10 +74,17 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
             SagaEvent event = topic.equals(Topics.REQUESTS)
                     ? mapper.toEvent(requests.deserialize(topic, record.value()))
                     : mapper.toEvent(outcomes.deserialize(topic, record.value()));
-            apply(record.key(), event, Instant.ofEpochMilli(context.currentSystemTimeMs()));
+            t = saga.apply(codec.decode(store.get(record.key())), event, now);
+            if (!t.changed()) {
+                log.debug("cutover {}: {} was already applied", record.key(), event);
+            }
+        } catch (StreamsException e) {
+            throw e;
         } catch (RuntimeException e) {
             deadLetter(record, topic, e);
+            return;
         }
+        emit(record.key(), t, now);
     }
 
     private void tick(long wallClockMillis) {
@@ -87,15 +101,6 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
         for (KeyValue<String, CutoverState> kv : active) {
             emit(kv.key, saga.apply(kv.value, new SagaEvent.Tick(), now), now);
         }
-    }
-
-    private void apply(String id, SagaEvent event, Instant now) {
-        CutoverState current = codec.decode(store.get(id));
-        Transition t = saga.apply(current, event, now);
-        if (!t.changed()) {
-            log.debug("cutover {}: {} was already applied", id, event);
-        }
-        emit(id, t, now);
     }
 
     private void emit(String id, Transition t, Instant now) {

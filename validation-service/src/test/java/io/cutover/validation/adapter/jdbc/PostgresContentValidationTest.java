@@ -10,7 +10,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.cutover.kit.Progress;
-import io.cutover.schemas.DatabaseEndpoint;
 import io.cutover.schemas.TableValidation;
 import io.cutover.validation.application.DataValidation;
 
