@@ -165,8 +165,10 @@ public final class PostgresDataTransfer implements DataTransfer {
             new Checkpoints(cutoverId).mark(dst, "table:" + t.name(), rows, bytes);
             dst.commit();
             src.commit();
-            // statistics now, while other tables are still copying, rather than in a serial tail at the end
+            // statistics now, while other tables are still copying, rather than in a serial tail at the end;
+            // ANALYZE is transactional, so it must commit too
             execute(dst, "ANALYZE " + table);
+            dst.commit();
             progress.add("rows", rows);
             progress.add("tablesDone", 1);
             progress.summary("copied " + t.name() + " (" + rows + " rows); " + progress.get("tablesDone") + " of "

@@ -51,6 +51,12 @@ class PostgresDataTransferTest {
             for (String table : TABLES) {
                 assertThat(digest(t, table)).as(table).isEqualTo(digest(s, table));
             }
+            for (String table : TABLES) {
+                String[] parts = table.split("\\.");
+                assertThat(Postgres.column(t, "SELECT count(*) FROM pg_stats WHERE schemaname = '" + parts[0]
+                        + "' AND tablename = '" + parts[1] + "'").get(0)).as("statistics of " + table)
+                        .isNotEqualTo("0");
+            }
             Postgres.execute(t, "INSERT INTO public.people (name) VALUES ('after')");
             assertThat(Postgres.column(t, "SELECT max(id) FROM public.people")).containsExactly("2001");
         }
