@@ -14,8 +14,12 @@ final class PgDumpBaseline {
     private PgDumpBaseline() {
     }
 
-    /** Restores into a fresh database on the target server; returns the wall time in milliseconds. */
-    static long run(Path bin, int sourcePort, int targetPort, String database) throws IOException, SQLException,
+    /** Wall times of one round: the restore, and the ANALYZE that a restore needs before the target serves. */
+    record Times(long restoreMillis, long analyzeMillis) {
+    }
+
+    /** Restores into a fresh database on the target server, then analyzes it. */
+    static Times run(Path bin, int sourcePort, int targetPort, String database) throws IOException, SQLException,
             InterruptedException {
         String copy = database + "_pg_dump_baseline";
         try (Connection c = EmbeddedDatabases.connect(targetPort, "postgres"); Statement st = c.createStatement()) {
@@ -31,11 +35,14 @@ final class PgDumpBaseline {
                         "-p", String.valueOf(targetPort), "-U", EmbeddedDatabases.USER, "-d", copy)
                         .redirectError(ProcessBuilder.Redirect.INHERIT)));
         for (Process p : pipeline) {
-            p.waitFor(2, TimeUnit.HOURS);
-            if (p.exitValue() != 0) {
-                throw new IOException("baseline " + p.info().command().orElse("?") + " exited " + p.exitValue());
+            if (!p.waitFor(2, TimeUnit.HOURS) || p.exitValue() != 0) {
+                throw new IOException("baseline " + p.info().command().orElse("?") + " did not finish well");
             }
         }
-        return (System.nanoTime() - started) / 1_000_000;
+        long restored = System.nanoTime();
+        try (Connection c = EmbeddedDatabases.connect(targetPort, copy); Statement st = c.createStatement()) {
+            st.execute("ANALYZE");
+        }
+        return new Times((restored - started) / 1_000_000, (System.nanoTime() - restored) / 1_000_000);
     }
 }
