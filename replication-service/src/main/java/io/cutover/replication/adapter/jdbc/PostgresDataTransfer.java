@@ -56,6 +56,12 @@ public final class PostgresDataTransfer implements DataTransfer {
             List<TableInfo> tables = describe(snapshotHolder, names);
             progress.set("tables", tables.size());
 
+            // One transfer per cutover at a time, across every instance of the service: a second delivery waits here,
+            // then finds the first one's checkpoints and has nothing left to do.
+            try (PreparedStatement lock = tgt.prepareStatement("SELECT pg_advisory_lock(hashtextextended(?, 0))")) {
+                lock.setString(1, "cutover-transfer:" + cutoverId);
+                lock.execute();
+            }
             Checkpoints.prepare(tgt);
             Map<String, Checkpoints.Done> done = checkpoints.all(tgt);
             if (done.isEmpty()) {

@@ -88,6 +88,32 @@ class PostgresDataTransferTest {
     }
 
     @Test
+    void twoDeliveriesOfTheSameTransferAtOnceCopyEachRowOnce() throws Exception {
+        DatabaseEndpoint source = richSource("twice_src");
+        DatabaseEndpoint target = Postgres.database("twice_tgt");
+
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> run("c-twice", source, target));
+        var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> run("c-twice", source, target));
+
+        List<Long> resumed = List.of(first.get().figures().get("resumedTables"),
+                second.get().figures().get("resumedTables"));
+        assertThat(resumed).containsExactlyInAnyOrder(0L, 3L);
+        try (Connection s = Postgres.connect("twice_src"); Connection t = Postgres.connect("twice_tgt")) {
+            for (String table : TABLES) {
+                assertThat(digest(t, table)).as(table).isEqualTo(digest(s, table));
+            }
+        }
+    }
+
+    private DataTransfer.Result run(String id, DatabaseEndpoint source, DatabaseEndpoint target) {
+        try {
+            return transfer.transfer(id, source, target, List.of(), 2, new Progress());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void aTargetThatAlreadyHasTablesIsRefused() throws Exception {
         DatabaseEndpoint source = richSource("busy_src");
         DatabaseEndpoint target = Postgres.database("busy_tgt");
