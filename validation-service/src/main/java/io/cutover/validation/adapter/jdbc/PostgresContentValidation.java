@@ -122,15 +122,46 @@ public final class PostgresContentValidation implements DataValidation {
                 sourceHashes.add(src.submit(c -> countAndHash(c, sql + r.where(shape), r)));
                 targetHashes.add(tgt.submit(c -> countAndHash(c, sql + r.where(shape), r)));
             }
+            int hashed = ranges.size();
             for (int i = 0; i < ranges.size(); i++) {
                 long[] s = get(sourceHashes.get(i));
                 long[] t = get(targetHashes.get(i));
                 compared(s[0]);
                 if (s[0] != t[0] || s[1] != t[1]) {
-                    drill(shape, ranges.get(i));
+                    hashed += narrow(shape, sql, ranges.get(i), Math.max(s[0], t[0]));
                 }
             }
-            return ranges.size();
+            return hashed;
+        }
+
+        /**
+         * Names the differing rows of a range. A range cut by value can hold far more rows than CHUNK when keys are
+         * skewed; such a range is halved by value and each half hashed again, down to a size that is compared key
+         * by key. Returns how many more ranges were hashed.
+         */
+        private int narrow(TableShape shape, String sql, KeyRange range, long rows) throws Exception {
+            if (rows <= 4L * CHUNK || !shape.integerLeadingKey() || range.from() == null || range.to() == null) {
+                drill(shape, range);
+                return 0;
+            }
+            long lo = Long.parseLong(range.from().get(0));
+            long hi = Long.parseLong(range.to().get(0));
+            if (hi - lo <= 1) {
+                drill(shape, range);
+                return 0;
+            }
+            String mid = Long.toString(lo + (hi - lo) / 2);
+            int hashed = 2;
+            for (KeyRange half : List.of(new KeyRange(range.from(), List.of(mid)), new KeyRange(List.of(mid), range.to()))) {
+                Future<long[]> s = src.submit(c -> countAndHash(c, sql + half.where(shape), half));
+                Future<long[]> t = tgt.submit(c -> countAndHash(c, sql + half.where(shape), half));
+                long[] a = get(s);
+                long[] b = get(t);
+                if (a[0] != b[0] || a[1] != b[1]) {
+                    hashed += narrow(shape, sql, half, Math.max(a[0], b[0]));
+                }
+            }
+            return hashed;
         }
 
         /**
@@ -152,11 +183,13 @@ public final class PostgresContentValidation implements DataValidation {
             }
             long span = max - min + 1;
             long width = Math.max(1, (long) Math.ceil((double) span * CHUNK / Math.max(1, rows)));
-            List<List<String>> bounds = new ArrayList<>();
-            for (long from = min + width; from <= max && from > min; from += width) {
-                bounds.add(List.of(Long.toString(from)));
+            // closed at both ends (every key of either side lies in [min, max + 1)), so that any range can be halved
+            List<KeyRange> ranges = new ArrayList<>();
+            for (long from = min; from <= max && from >= min; from += width) {
+                long to = from + width > max || from + width < from ? max + 1 : from + width;
+                ranges.add(new KeyRange(List.of(Long.toString(from)), List.of(Long.toString(to))));
             }
-            return ranges(shape, bounds);
+            return ranges;
         }
 
         private static long[] minMax(Connection c, String sql) throws SQLException {

@@ -67,6 +67,23 @@ class PostgresContentValidationTest {
     }
 
     @Test
+    void skewedKeysAreHalvedUntilTheDifferingRowsCanBeNamed() throws Exception {
+        for (String db : List.of("skew_src", "skew_tgt")) {
+            sql("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "CREATE DATABASE " + db);
+            sql(db, "CREATE TABLE t (id bigint PRIMARY KEY, v text)",
+                    "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 60000) g",
+                    "INSERT INTO t VALUES (1000000000000, 'far away')");
+        }
+        sql("skew_tgt", "UPDATE t SET v = 'changed' WHERE id = 31337");
+
+        TableValidation t = result(validate("skew"), "public.t");
+
+        assertThat(t.getDifferent()).isEqualTo(1);
+        assertThat(t.getExamples()).containsExactly("different: id=31337 (columns v)");
+        assertThat(t.getRanges()).as("the crowded first range was halved").isGreaterThan(7);
+    }
+
+    @Test
     void aSwappedValueInACompositeKeyTableIsFoundOnBothRows() throws Exception {
         pair("swap");
         sql("swap_tgt", """
