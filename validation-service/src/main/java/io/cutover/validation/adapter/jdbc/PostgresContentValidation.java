@@ -100,7 +100,9 @@ public final class PostgresContentValidation implements DataValidation {
             String count = "SELECT count(*) FROM " + Databases.qualified(table);
             Future<Long> sourceRows = src.submit(c -> single(c, count));
             Future<Long> targetRows = tgt.submit(c -> single(c, count));
-            TableShape shape = get(src.submit(c -> TableShape.of(c, table)));
+            TableShape source = get(src.submit(c -> TableShape.of(c, table)));
+            TableShape target = get(tgt.submit(c -> TableShape.of(c, table)));
+            TableShape shape = source.sameKeyCollations(target) ? source : source.inByteOrder();
             progress.summary("comparing " + table);
             int ranges = shape.keys().isEmpty() ? compareMultiset(shape, get(sourceRows))
                     : compareRanges(shape, get(sourceRows));
@@ -204,7 +206,7 @@ public final class PostgresContentValidation implements DataValidation {
         private static List<List<String>> boundaries(Connection c, TableShape shape) throws SQLException {
             String keys = String.join(", ", shape.keys().stream().map(Databases::quote).toList());
             String sql = "SELECT " + shape.keysAsText() + " FROM (SELECT " + keys + ", row_number() OVER (ORDER BY "
-                    + keys + ") AS cutover_rn FROM " + shape.from() + ") s WHERE cutover_rn % " + CHUNK
+                    + shape.keyOrder() + ") AS cutover_rn FROM " + shape.from() + ") s WHERE cutover_rn % " + CHUNK
                     + " = 1 AND cutover_rn > 1 ORDER BY cutover_rn";
             List<List<String>> bounds = new ArrayList<>();
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
@@ -229,7 +231,7 @@ public final class PostgresContentValidation implements DataValidation {
         /** Compares one range key by key. */
         private void drill(TableShape shape, KeyRange range) throws Exception {
             String sql = "SELECT " + shape.keysAsText() + ", " + shape.rowHash() + " FROM " + shape.from()
-                    + " WHERE " + range.where(shape) + " ORDER BY " + shape.keyTuple();
+                    + " WHERE " + range.where(shape) + " ORDER BY " + shape.keyOrder();
             Future<Map<List<String>, Long>> s = src.submit(c -> keyedHashes(c, sql, range, shape));
             Future<Map<List<String>, Long>> t = tgt.submit(c -> keyedHashes(c, sql, range, shape));
             Map<List<String>, Long> source = get(s);

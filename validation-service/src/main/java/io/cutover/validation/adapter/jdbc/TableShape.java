@@ -14,7 +14,8 @@ import io.cutover.kit.jdbc.Databases;
  * with their types. The row hash is built from the source's column names, so a target with the columns in another
  * order still compares equal.
  */
-record TableShape(String table, List<String> columns, List<String> keys, List<String> keyTypes) {
+record TableShape(String table, List<String> columns, List<String> keys, List<String> keyTypes,
+                  List<String> keyCollations, boolean byteOrder) {
 
     static TableShape of(Connection c, String table) throws SQLException {
         String regclass = Databases.qualified(table);
@@ -30,9 +31,11 @@ record TableShape(String table, List<String> columns, List<String> keys, List<St
         }
         List<String> keys = new ArrayList<>();
         List<String> types = new ArrayList<>();
+        List<String> collations = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT a.attname, format_type(a.atttypid, a.atttypmod)
+                SELECT a.attname, format_type(a.atttypid, a.atttypmod), co.collname
                 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+                LEFT JOIN pg_collation co ON co.oid = a.attcollation
                 WHERE i.indrelid = ?::regclass AND i.indisprimary
                 ORDER BY array_position(i.indkey::int2[], a.attnum)""")) {
             ps.setString(1, regclass);
@@ -40,10 +43,29 @@ record TableShape(String table, List<String> columns, List<String> keys, List<St
                 while (rs.next()) {
                     keys.add(rs.getString(1));
                     types.add(rs.getString(2));
+                    collations.add(rs.getString(3));
                 }
             }
         }
-        return new TableShape(table, columns, keys, types);
+        return new TableShape(table, columns, keys, types, collations, false);
+    }
+
+    /**
+     * This shape, comparing and ordering text keys byte by byte on both sides: needed when the key columns' collations
+     * differ between source and target, else the same bounds would cut the keys differently on each side.
+     */
+    TableShape inByteOrder() {
+        return new TableShape(table, columns, keys, keyTypes, keyCollations, true);
+    }
+
+    /** The key columns' collations, as the other side has them. */
+    boolean sameKeyCollations(TableShape other) {
+        return keyCollations.equals(other.keyCollations);
+    }
+
+    private String key(int i) {
+        String k = Databases.quote(keys.get(i));
+        return byteOrder && keyCollations.get(i) != null ? k + " COLLATE \"C\"" : k;
     }
 
     /** The first key column has an integer type: ranges can be cut on its values alone. */
@@ -72,7 +94,17 @@ record TableShape(String table, List<String> columns, List<String> keys, List<St
 
     /** The first n key columns: (k1, ..., kn) */
     String keyTuple(int n) {
-        return "(" + String.join(", ", keys.subList(0, n).stream().map(Databases::quote).toList()) + ")";
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(key(i));
+        }
+        return "(" + String.join(", ", out) + ")";
+    }
+
+    /** k1, k2, ... for ORDER BY and window ordering */
+    String keyOrder() {
+        String tuple = keyTuple();
+        return tuple.substring(1, tuple.length() - 1);
     }
 
     /** (?::type1, ?::type2, ...) for a key bound as text. */
@@ -82,7 +114,12 @@ record TableShape(String table, List<String> columns, List<String> keys, List<St
 
     /** Parameters for the first n key columns. */
     String keyParameters(int n) {
-        return "(" + String.join(", ", keyTypes.subList(0, n).stream().map(t -> "?::" + t).toList()) + ")";
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String p = "?::" + keyTypes.get(i);
+            out.add(byteOrder && keyCollations.get(i) != null ? p + " COLLATE \"C\"" : p);
+        }
+        return "(" + String.join(", ", out) + ")";
     }
 
     /** The key columns as text, aliased so that an ORDER BY on the key never sorts by this text instead. */

@@ -67,6 +67,21 @@ class PostgresContentValidationTest {
     }
 
     @Test
+    void equalDataWithTextKeysSortedByDifferentCollationsIsEqual() throws Exception {
+        for (String[] side : new String[][] {{"coll_src", "C"}, {"coll_tgt", "und-x-icu"}}) {
+            sql("postgres", "DROP DATABASE IF EXISTS " + side[0] + " WITH (FORCE)", "CREATE DATABASE " + side[0]);
+            sql(side[0], "CREATE TABLE words (w text COLLATE \"" + side[1] + "\" PRIMARY KEY, n int)",
+                    "INSERT INTO words SELECT CASE WHEN g % 2 = 0 THEN upper(md5(g::text)) ELSE md5(g::text) END, g "
+                            + "FROM generate_series(1, 25000) g");
+        }
+
+        TableValidation words = result(validate("coll"), "public.words");
+
+        assertThat(words.getRanges()).isEqualTo(3);
+        assertThat(DataValidation.equal(words)).as(words.toString()).isTrue();
+    }
+
+    @Test
     void skewedKeysAreHalvedUntilTheDifferingRowsCanBeNamed() throws Exception {
         for (String db : List.of("skew_src", "skew_tgt")) {
             sql("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "CREATE DATABASE " + db);
