@@ -8,6 +8,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.cutover.testing.Sql;
+
 import tools.jackson.databind.JsonNode;
 
 class CoordinatorRestartTest {

@@ -17,6 +17,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
+import io.cutover.testing.Sql;
+
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 

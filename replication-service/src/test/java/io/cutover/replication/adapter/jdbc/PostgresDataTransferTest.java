@@ -11,6 +11,9 @@ import org.junit.jupiter.api.Test;
 import io.cutover.kit.Progress;
 import io.cutover.replication.application.DataTransfer;
 import io.cutover.schemas.DatabaseEndpoint;
+import io.cutover.testing.Sql;
+import io.cutover.testing.TestPostgres;
+
 
 class PostgresDataTransferTest {
 
@@ -40,48 +43,48 @@ class PostgresDataTransferTest {
     @Test
     void everyObjectAndRowArrivesAsTheSourceHasIt() throws Exception {
         DatabaseEndpoint source = richSource("xfer_src");
-        DatabaseEndpoint target = Postgres.database("xfer_tgt");
+        DatabaseEndpoint target = TestPostgres.database("xfer_tgt");
 
         DataTransfer.Result result = transfer.transfer("c-full", source, target, List.of(), 2, new Progress());
 
         assertThat(result.figures()).containsEntry("tables", 3L).containsEntry("rows", 7010L)
                 .containsEntry("resumedTables", 0L).containsEntry("sequences", 2L);
-        try (Connection s = Postgres.connect("xfer_src"); Connection t = Postgres.connect("xfer_tgt")) {
-            assertThat(Postgres.column(t, DEFINITIONS)).isEqualTo(Postgres.column(s, DEFINITIONS));
+        try (Connection s = TestPostgres.connect("xfer_src"); Connection t = TestPostgres.connect("xfer_tgt")) {
+            assertThat(Sql.column(t, DEFINITIONS)).isEqualTo(Sql.column(s, DEFINITIONS));
             for (String table : TABLES) {
-                assertThat(digest(t, table)).as(table).isEqualTo(digest(s, table));
+                assertThat(Sql.digest(t, table)).as(table).isEqualTo(Sql.digest(s, table));
             }
             for (String table : TABLES) {
                 String[] parts = table.split("\\.");
-                assertThat(Postgres.column(t, "SELECT count(*) FROM pg_stats WHERE schemaname = '" + parts[0]
+                assertThat(Sql.column(t, "SELECT count(*) FROM pg_stats WHERE schemaname = '" + parts[0]
                         + "' AND tablename = '" + parts[1] + "'").get(0)).as("statistics of " + table)
                         .isNotEqualTo("0");
             }
-            Postgres.execute(t, "INSERT INTO public.people (name) VALUES ('after')");
-            assertThat(Postgres.column(t, "SELECT max(id) FROM public.people")).containsExactly("2001");
+            Sql.execute(t, "INSERT INTO public.people (name) VALUES ('after')");
+            assertThat(Sql.column(t, "SELECT max(id) FROM public.people")).containsExactly("2001");
         }
     }
 
     @Test
     void aResentCommandCopiesOnlyWhatWasNotCommittedAndNeverARowTwice() throws Exception {
         DatabaseEndpoint source = richSource("resume_src");
-        DatabaseEndpoint target = Postgres.database("resume_tgt");
+        DatabaseEndpoint target = TestPostgres.database("resume_tgt");
         transfer.transfer("c-resume", source, target, List.of(), 2, new Progress());
         // as if the service died while copying scratch: its rows and checkpoint were never committed
-        try (Connection t = Postgres.connect("resume_tgt")) {
-            Postgres.execute(t, "TRUNCATE public.scratch");
-            Postgres.execute(t, "DELETE FROM cutover_state.transfer_checkpoints "
+        try (Connection t = TestPostgres.connect("resume_tgt")) {
+            Sql.execute(t, "TRUNCATE public.scratch");
+            Sql.execute(t, "DELETE FROM cutover_state.transfer_checkpoints "
                     + "WHERE item IN ('table:public.scratch', 'post-data')");
         }
 
         DataTransfer.Result again = transfer.transfer("c-resume", source, target, List.of(), 2, new Progress());
 
         assertThat(again.figures()).containsEntry("resumedTables", 2L).containsEntry("rows", 7010L);
-        try (Connection s = Postgres.connect("resume_src"); Connection t = Postgres.connect("resume_tgt")) {
+        try (Connection s = TestPostgres.connect("resume_src"); Connection t = TestPostgres.connect("resume_tgt")) {
             for (String table : TABLES) {
-                assertThat(digest(t, table)).as(table).isEqualTo(digest(s, table));
+                assertThat(Sql.digest(t, table)).as(table).isEqualTo(Sql.digest(s, table));
             }
-            assertThat(Postgres.column(t, DEFINITIONS)).isEqualTo(Postgres.column(s, DEFINITIONS));
+            assertThat(Sql.column(t, DEFINITIONS)).isEqualTo(Sql.column(s, DEFINITIONS));
         }
         DataTransfer.Result third = transfer.transfer("c-resume", source, target, List.of(), 2, new Progress());
         assertThat(third.figures()).containsEntry("resumedTables", 3L);
@@ -90,7 +93,7 @@ class PostgresDataTransferTest {
     @Test
     void twoDeliveriesOfTheSameTransferAtOnceCopyEachRowOnce() throws Exception {
         DatabaseEndpoint source = richSource("twice_src");
-        DatabaseEndpoint target = Postgres.database("twice_tgt");
+        DatabaseEndpoint target = TestPostgres.database("twice_tgt");
 
         var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> run("c-twice", source, target));
         var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> run("c-twice", source, target));
@@ -98,9 +101,9 @@ class PostgresDataTransferTest {
         List<Long> resumed = List.of(first.get().figures().get("resumedTables"),
                 second.get().figures().get("resumedTables"));
         assertThat(resumed).containsExactlyInAnyOrder(0L, 3L);
-        try (Connection s = Postgres.connect("twice_src"); Connection t = Postgres.connect("twice_tgt")) {
+        try (Connection s = TestPostgres.connect("twice_src"); Connection t = TestPostgres.connect("twice_tgt")) {
             for (String table : TABLES) {
-                assertThat(digest(t, table)).as(table).isEqualTo(digest(s, table));
+                assertThat(Sql.digest(t, table)).as(table).isEqualTo(Sql.digest(s, table));
             }
         }
     }
@@ -116,9 +119,9 @@ class PostgresDataTransferTest {
     @Test
     void aTargetThatAlreadyHasTablesIsRefused() throws Exception {
         DatabaseEndpoint source = richSource("busy_src");
-        DatabaseEndpoint target = Postgres.database("busy_tgt");
-        try (Connection t = Postgres.connect("busy_tgt")) {
-            Postgres.execute(t, "CREATE TABLE precious (v int)");
+        DatabaseEndpoint target = TestPostgres.database("busy_tgt");
+        try (Connection t = TestPostgres.connect("busy_tgt")) {
+            Sql.execute(t, "CREATE TABLE precious (v int)");
         }
 
         assertThatThrownBy(() -> transfer.transfer("c-busy", source, target, List.of(), 2, new Progress()))
@@ -127,51 +130,47 @@ class PostgresDataTransferTest {
 
     @Test
     void objectsThatAreNotCopiedYetAreRefusedByNameBeforeAnythingMoves() throws Exception {
-        DatabaseEndpoint source = Postgres.database("odd_src");
-        DatabaseEndpoint target = Postgres.database("odd_tgt");
-        try (Connection s = Postgres.connect("odd_src")) {
-            Postgres.execute(s, "CREATE DOMAIN posint AS integer CHECK (VALUE > 0)");
-            Postgres.execute(s, "CREATE TABLE t (id posint PRIMARY KEY)");
-            Postgres.execute(s, "CREATE MATERIALIZED VIEW mv AS SELECT * FROM t");
+        DatabaseEndpoint source = TestPostgres.database("odd_src");
+        DatabaseEndpoint target = TestPostgres.database("odd_tgt");
+        try (Connection s = TestPostgres.connect("odd_src")) {
+            Sql.execute(s, "CREATE DOMAIN posint AS integer CHECK (VALUE > 0)");
+            Sql.execute(s, "CREATE TABLE t (id posint PRIMARY KEY)");
+            Sql.execute(s, "CREATE MATERIALIZED VIEW mv AS SELECT * FROM t");
         }
 
         assertThatThrownBy(() -> transfer.transfer("c-odd", source, target, List.of(), 2, new Progress()))
                 .hasMessageContaining("does not copy yet")
                 .hasMessageContaining("domain public.posint").hasMessageContaining("materialized view public.mv");
-        try (Connection t = Postgres.connect("odd_tgt")) {
-            assertThat(Postgres.column(t, "SELECT count(*) FROM pg_class WHERE relname = 't'")).containsExactly("0");
+        try (Connection t = TestPostgres.connect("odd_tgt")) {
+            assertThat(Sql.column(t, "SELECT count(*) FROM pg_class WHERE relname = 't'")).containsExactly("0");
         }
     }
 
     @Test
     void aTableListCopiesOnlyThoseTables() throws Exception {
         DatabaseEndpoint source = richSource("some_src");
-        DatabaseEndpoint target = Postgres.database("some_tgt");
+        DatabaseEndpoint target = TestPostgres.database("some_tgt");
 
         DataTransfer.Result r = transfer.transfer("c-some", source, target, List.of("public.scratch"), 1,
                 new Progress());
 
         assertThat(r.figures()).containsEntry("tables", 1L).containsEntry("rows", 10L);
-        try (Connection t = Postgres.connect("some_tgt")) {
-            assertThat(Postgres.column(t, "SELECT relname FROM pg_class WHERE relkind = 'r' "
+        try (Connection t = TestPostgres.connect("some_tgt")) {
+            assertThat(Sql.column(t, "SELECT relname FROM pg_class WHERE relkind = 'r' "
                     + "AND relnamespace IN ('public'::regnamespace) ORDER BY 1")).containsExactly("scratch");
         }
     }
 
-    private static String digest(Connection c, String table) throws Exception {
-        return Postgres.column(c, "SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, E'\\n' "
-                + "ORDER BY t::text)), '') FROM " + table + " t").get(0);
-    }
 
     /** A source with enum and array types, identity, serial and generated columns, collations, bytea, jsonb,
      * numeric and floats, NULLs, a foreign key with cascade, check and unique constraints, a partial index, an
      * unlogged table, a trigger with its function, and a view over a second schema. */
     static DatabaseEndpoint richSource(String name) throws Exception {
-        DatabaseEndpoint source = Postgres.database(name);
-        try (Connection s = Postgres.connect(name)) {
-            Postgres.execute(s, "CREATE SCHEMA sales");
-            Postgres.execute(s, "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')");
-            Postgres.execute(s, """
+        DatabaseEndpoint source = TestPostgres.database(name);
+        try (Connection s = TestPostgres.connect(name)) {
+            Sql.execute(s, "CREATE SCHEMA sales");
+            Sql.execute(s, "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')");
+            Sql.execute(s, """
                     CREATE TABLE public.people (
                       id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
                       name text COLLATE "C" NOT NULL,
@@ -184,22 +183,22 @@ class PostgresDataTransferTest {
                       shout text GENERATED ALWAYS AS (upper(name)) STORED,
                       data jsonb,
                       created timestamptz DEFAULT now())""");
-            Postgres.execute(s, """
+            Sql.execute(s, """
                     CREATE TABLE sales.orders (
                       id serial PRIMARY KEY,
                       person_id bigint REFERENCES public.people(id) ON DELETE CASCADE,
                       amount numeric(10,2) CHECK (amount >= 0),
                       moods mood[],
                       UNIQUE (person_id, id))""");
-            Postgres.execute(s, "CREATE INDEX orders_big ON sales.orders (amount) WHERE amount > 100");
-            Postgres.execute(s, "CREATE UNLOGGED TABLE public.scratch (k text PRIMARY KEY, v text)");
-            Postgres.execute(s, """
+            Sql.execute(s, "CREATE INDEX orders_big ON sales.orders (amount) WHERE amount > 100");
+            Sql.execute(s, "CREATE UNLOGGED TABLE public.scratch (k text PRIMARY KEY, v text)");
+            Sql.execute(s, """
                     CREATE FUNCTION public.touch() RETURNS trigger LANGUAGE plpgsql AS $$
                     BEGIN NEW.amount := round(NEW.amount, 2); RETURN NEW; END $$""");
-            Postgres.execute(s, "CREATE TRIGGER orders_touch BEFORE INSERT ON sales.orders FOR EACH ROW "
+            Sql.execute(s, "CREATE TRIGGER orders_touch BEFORE INSERT ON sales.orders FOR EACH ROW "
                     + "EXECUTE FUNCTION public.touch()");
-            Postgres.execute(s, "CREATE VIEW sales.big_orders AS SELECT * FROM sales.orders WHERE amount > 100");
-            Postgres.execute(s, """
+            Sql.execute(s, "CREATE VIEW sales.big_orders AS SELECT * FROM sales.orders WHERE amount > 100");
+            Sql.execute(s, """
                     INSERT INTO public.people (name, mood, tags, photo, born, balance, score, data, created)
                     SELECT 'person ' || g, (ARRAY['sad','ok','happy']::mood[])[1 + g % 3],
                            CASE WHEN g % 4 = 0 THEN NULL ELSE ARRAY['a' || g, 'b'] END,
@@ -207,10 +206,10 @@ class PostgresDataTransferTest {
                            date '1970-01-01' + g, g * 1.125, g / 3.0, jsonb_build_object('g', g, 'e', ''),
                            timestamptz '2020-01-01 00:00:00+02' + g * interval '1 hour'
                     FROM generate_series(1, 2000) g""");
-            Postgres.execute(s, """
+            Sql.execute(s, """
                     INSERT INTO sales.orders (person_id, amount, moods)
                     SELECT 1 + g % 2000, g * 0.37, ARRAY['ok', 'happy']::mood[] FROM generate_series(1, 5000) g""");
-            Postgres.execute(s, "INSERT INTO public.scratch SELECT 'k' || g, NULL FROM generate_series(1, 10) g");
+            Sql.execute(s, "INSERT INTO public.scratch SELECT 'k' || g, NULL FROM generate_series(1, 10) g");
         }
         return source;
     }

@@ -9,6 +9,9 @@ import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 
 import io.cutover.schemas.DatabaseEndpoint;
+import io.cutover.testing.Sql;
+import io.cutover.testing.TestPostgres;
+
 
 class PostgresWriteFenceTest {
 
@@ -16,33 +19,33 @@ class PostgresWriteFenceTest {
 
     @Test
     void aFencedSourceRefusesWritesEvenFromSessionsThatWereOpenAndTakesThemAgainWhenUnfenced() throws Exception {
-        DatabaseEndpoint source = Postgres.database("fence_src");
-        try (Connection c = Postgres.connect("fence_src")) {
-            Postgres.execute(c, "CREATE TABLE t (v int)");
+        DatabaseEndpoint source = TestPostgres.database("fence_src");
+        try (Connection c = TestPostgres.connect("fence_src")) {
+            Sql.execute(c, "CREATE TABLE t (v int)");
         }
-        Connection openBefore = Postgres.connect("fence_src");
+        Connection openBefore = TestPostgres.connect("fence_src");
 
         String fenced = fence.fence(source);
 
         assertThat(fenced).contains("is read-only; 1 open sessions ended");
-        assertThatThrownBy(() -> Postgres.execute(openBefore, "INSERT INTO t VALUES (1)"))
+        assertThatThrownBy(() -> Sql.execute(openBefore, "INSERT INTO t VALUES (1)"))
                 .isInstanceOf(SQLException.class);
-        try (Connection c = Postgres.connect("fence_src")) {
-            assertThatThrownBy(() -> Postgres.execute(c, "INSERT INTO t VALUES (1)"))
+        try (Connection c = TestPostgres.connect("fence_src")) {
+            assertThatThrownBy(() -> Sql.execute(c, "INSERT INTO t VALUES (1)"))
                     .hasMessageContaining("read-only transaction");
         }
 
         fence.unfence(source);
 
-        try (Connection c = Postgres.connect("fence_src")) {
-            Postgres.execute(c, "INSERT INTO t VALUES (2)");
-            assertThat(Postgres.column(c, "SELECT v FROM t")).containsExactly("2");
+        try (Connection c = TestPostgres.connect("fence_src")) {
+            Sql.execute(c, "INSERT INTO t VALUES (2)");
+            assertThat(Sql.column(c, "SELECT v FROM t")).containsExactly("2");
         }
     }
 
     @Test
     void fencingTwiceAndUnfencingANeverFencedSourceBothSucceed() throws Exception {
-        DatabaseEndpoint source = Postgres.database("fence_twice");
+        DatabaseEndpoint source = TestPostgres.database("fence_twice");
 
         fence.fence(source);
         fence.fence(source);
@@ -50,8 +53,8 @@ class PostgresWriteFenceTest {
         String again = fence.unfence(source);
 
         assertThat(again).contains("takes writes again");
-        try (Connection c = Postgres.connect("fence_twice")) {
-            Postgres.execute(c, "CREATE TABLE writable (v int)");
+        try (Connection c = TestPostgres.connect("fence_twice")) {
+            Sql.execute(c, "CREATE TABLE writable (v int)");
         }
     }
 }

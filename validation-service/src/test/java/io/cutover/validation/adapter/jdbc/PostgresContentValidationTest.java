@@ -1,7 +1,7 @@
 package io.cutover.validation.adapter.jdbc;
 
-import static io.cutover.validation.adapter.jdbc.Postgres.endpoint;
-import static io.cutover.validation.adapter.jdbc.Postgres.sql;
+import static io.cutover.testing.TestPostgres.endpoint;
+import static io.cutover.testing.TestPostgres.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.SQLException;

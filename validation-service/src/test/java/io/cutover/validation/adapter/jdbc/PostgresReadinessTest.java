@@ -1,7 +1,7 @@
 package io.cutover.validation.adapter.jdbc;
 
-import static io.cutover.validation.adapter.jdbc.Postgres.endpoint;
-import static io.cutover.validation.adapter.jdbc.Postgres.sql;
+import static io.cutover.testing.TestPostgres.endpoint;
+import static io.cutover.testing.TestPostgres.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.SQLException;
@@ -9,6 +9,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import io.cutover.testing.TestPostgres;
 
 import io.cutover.schemas.CriticalQuery;
 import io.cutover.schemas.DatabaseEndpoint;
@@ -38,7 +40,7 @@ class PostgresReadinessTest {
         assertThat(r.problems()).singleElement().asString().contains("fresh_tgt_missing").contains("not usable");
         Readiness.Report ok = readiness.check(endpoint("src"), endpoint("postgres"),
                 List.of("public.orders"), List.of(), List.of());
-        String port = String.valueOf(Postgres.port());
+        String port = String.valueOf(TestPostgres.port());
         assertThat(ok.problems()).isEmpty();
         assertThat(ok.passed()).hasSize(13).contains(
                 "source host 127.0.0.1 resolves to 127.0.0.1",
@@ -66,7 +68,7 @@ class PostgresReadinessTest {
 
         Readiness.Report r = readiness.check(endpoint("src"), tls, List.of(), List.of(), List.of());
 
-        assertThat(r.problems()).contains("target 127.0.0.1:" + Postgres.port()
+        assertThat(r.problems()).contains("target 127.0.0.1:" + TestPostgres.port()
                 + " does not offer TLS, but the plan requires it (sslmode=require)");
     }
 
@@ -92,8 +94,8 @@ class PostgresReadinessTest {
         Readiness.Report r = readiness.check(endpoint("src", "reader"), endpoint("postgres"), List.of(), List.of(), List.of());
 
         assertThat(r.problems()).containsExactlyInAnyOrder(
-                "source 127.0.0.1:" + Postgres.port() + "/src: reader cannot read public.secrets",
-                "source 127.0.0.1:" + Postgres.port() + "/src: reader may not fence writes: it must own the "
+                "source 127.0.0.1:" + TestPostgres.port() + "/src: reader cannot read public.secrets",
+                "source 127.0.0.1:" + TestPostgres.port() + "/src: reader may not fence writes: it must own the "
                         + "database or be a superuser to make it read-only");
     }
 

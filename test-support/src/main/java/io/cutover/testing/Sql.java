@@ -1,4 +1,4 @@
-package io.cutover.localstack;
+package io.cutover.testing;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -8,12 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Small query helpers for tests. */
-final class Sql {
+public final class Sql {
 
     private Sql() {
     }
 
-    static List<String> column(Connection c, String sql) throws SQLException {
+    public static List<String> column(Connection c, String sql) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
@@ -23,7 +23,7 @@ final class Sql {
         return out;
     }
 
-    static String one(Connection c, String sql) throws SQLException {
+    public static String one(Connection c, String sql) throws SQLException {
         List<String> values = column(c, sql);
         if (values.size() != 1) {
             throw new AssertionError("expected one row from " + sql + ", got " + values);
@@ -31,14 +31,14 @@ final class Sql {
         return values.get(0);
     }
 
-    static void execute(Connection c, String sql) throws SQLException {
+    public static void execute(Connection c, String sql) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute(sql);
         }
     }
 
     /** Row count and a digest of every row's text, in a stable order: equal only when the contents are equal. */
-    static String digest(Connection c, String table) throws SQLException {
+    public static String digest(Connection c, String table) throws SQLException {
         return one(c, "SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, E'\\n' ORDER BY t::text)), '') "
                 + "FROM " + table + " t");
     }

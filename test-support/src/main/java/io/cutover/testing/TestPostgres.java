@@ -1,24 +1,23 @@
-package io.cutover.validation.adapter.jdbc;
+package io.cutover.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 import io.cutover.schemas.DatabaseEndpoint;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
-/** One embedded PostgreSQL server for this module's tests; each test class makes its own databases on it. */
-final class Postgres {
+/** One embedded PostgreSQL server for a module's whole test run; each test makes its own databases on it. */
+public final class TestPostgres {
 
     private static EmbeddedPostgres server;
 
-    private Postgres() {
+    private TestPostgres() {
     }
 
-    static synchronized int port() {
+    public static synchronized int port() {
         if (server == null) {
             try {
                 server = EmbeddedPostgres.builder().start();
@@ -36,20 +35,29 @@ final class Postgres {
         return server.getPort();
     }
 
-    static DatabaseEndpoint endpoint(String database) {
+    public static DatabaseEndpoint endpoint(String database) {
         return endpoint(database, "postgres");
     }
 
-    static DatabaseEndpoint endpoint(String database, String user) {
+    public static DatabaseEndpoint endpoint(String database, String user) {
         return DatabaseEndpoint.newBuilder().setHost("127.0.0.1").setPort(port()).setDatabase(database)
                 .setUser(user).setPassword("").build();
     }
 
-    static void sql(String database, String... statements) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port() + "/" + database,
-                "postgres", ""); Statement st = c.createStatement()) {
+    /** A fresh, empty database. */
+    public static DatabaseEndpoint database(String name) throws SQLException {
+        sql("postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)", "CREATE DATABASE " + name);
+        return endpoint(name);
+    }
+
+    public static Connection connect(String database) throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port() + "/" + database, "postgres", "");
+    }
+
+    public static void sql(String database, String... statements) throws SQLException {
+        try (Connection c = connect(database)) {
             for (String s : statements) {
-                st.execute(s);
+                Sql.execute(c, s);
             }
         }
     }
