@@ -38,6 +38,7 @@ import io.cutover.schemas.Envelope;
 import io.cutover.schemas.Envelopes;
 import io.cutover.schemas.FenceSourceWrites;
 import io.cutover.schemas.LifecycleEvent;
+import io.cutover.schemas.Metrics;
 import io.cutover.schemas.NotificationKind;
 import io.cutover.schemas.NotifyStakeholders;
 import io.cutover.schemas.Outcome;
@@ -180,16 +181,13 @@ public final class MessageMapper {
     /** The plan's critical queries with the source timings readiness measured, where it did. */
     private static List<CriticalQuery> criticalQueries(Plan plan, Map<String, Long> baselines) {
         return plan.criticalQueries().stream().map(q -> new CriticalQuery(q.name(), q.sql(),
-                baselines.getOrDefault(BASELINE + q.name(), -1L))).toList();
+                baselines.getOrDefault(Metrics.BASELINE_MICROS + q.name(), -1L))).toList();
     }
 
     private static Map<String, Long> baselines(CutoverState state) {
         return state.steps().stream().filter(s -> s.name() == StepName.CHECK_READINESS).findFirst()
                 .map(StepState::metrics).orElse(Map.of());
     }
-
-    /** Prefix of the readiness metrics that carry a critical query's source time. */
-    public static final String BASELINE = "baselineMicros:";
 
     static String topicOf(Object payload) {
         if (payload instanceof AnnounceCutover || payload instanceof NotifyStakeholders) {
