@@ -1,5 +1,6 @@
 package io.cutover.localstack;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,6 +160,13 @@ public final class LocalStackMain {
             }
             if (o.keepRunning()) {
                 out.println("\nStill running; admin API at " + stack.adminUrl() + "/api/cutovers. Ctrl-C to stop.");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        stack.close();
+                    } catch (IOException e) {
+                        System.err.println("stopping the local stack: " + e.getMessage());
+                    }
+                }));
                 Thread.currentThread().join();
             }
             return end.get("status").asString().equals("COMPLETED") ? 0 : 1;

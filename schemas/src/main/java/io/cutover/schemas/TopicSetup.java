@@ -34,8 +34,12 @@ public final class TopicSetup {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot list topics on " + bootstrapServers + ": " + e.getMessage(), e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within 30 s "
+                    + "(spring.kafka.bootstrap-servers)", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot list topics on " + bootstrapServers + ": "
+                    + e.getCause().getMessage(), e);
         }
     }
 

@@ -12,6 +12,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -38,15 +39,51 @@ import io.cutover.schemas.Topics;
 @EnableConfigurationProperties(ParticipantProperties.class)
 public class ParticipantKafkaConfiguration {
 
-    /** Makes sure the topics exist before any listener subscribes. */
-    public record TopicsReady(String bootstrapServers) {
+    /**
+     * Makes sure the topics exist before any listener subscribes. It runs when the context starts, after every bean
+     * (and so every setting) was created, so that a wrong setting is reported before Kafka is even contacted.
+     */
+    public static final class TopicsReady implements SmartLifecycle {
+
+        private final String bootstrapServers;
+        private final ParticipantProperties props;
+        private volatile boolean running;
+
+        TopicsReady(String bootstrapServers, ParticipantProperties props) {
+            this.bootstrapServers = bootstrapServers;
+            this.props = props;
+        }
+
+        public String bootstrapServers() {
+            return bootstrapServers;
+        }
+
+        @Override
+        public void start() {
+            TopicSetup.ensure(bootstrapServers, props.topicPartitions(), props.topicReplicationFactor());
+            running = true;
+        }
+
+        @Override
+        public void stop() {
+            running = false;
+        }
+
+        @Override
+        public boolean isRunning() {
+            return running;
+        }
+
+        /** Before the listener containers, which start in a later phase. */
+        @Override
+        public int getPhase() {
+            return Integer.MIN_VALUE;
+        }
     }
 
     @Bean
     TopicsReady topicsReady(KafkaProperties kafka, ParticipantProperties props) {
-        String bootstrap = String.join(",", kafka.getBootstrapServers());
-        TopicSetup.ensure(bootstrap, props.topicPartitions(), props.topicReplicationFactor());
-        return new TopicsReady(bootstrap);
+        return new TopicsReady(String.join(",", kafka.getBootstrapServers()), props);
     }
 
     @Bean
