@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 
+import io.cutover.schemas.DatabaseEndpoint;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /** Two real PostgreSQL servers, source and target, each in its own data directory. */
@@ -50,6 +51,12 @@ public final class EmbeddedDatabases implements DatabaseServers {
     @Override
     public int targetPort() {
         return target.getPort();
+    }
+
+    /** An endpoint on 127.0.0.1, as the services see it: user postgres without a password. */
+    public static DatabaseEndpoint endpoint(int port, String database) {
+        return DatabaseEndpoint.newBuilder().setHost("127.0.0.1").setPort(port).setDatabase(database)
+                .setUser(USER).setPassword("").build();
     }
 
     public static Connection connect(int port, String database) throws SQLException {

@@ -14,7 +14,6 @@ import jakarta.mail.internet.MimeMessage;
 
 import io.cutover.kit.Progress;
 import io.cutover.replication.adapter.jdbc.PostgresDataTransfer;
-import io.cutover.schemas.DatabaseEndpoint;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -190,8 +189,8 @@ public final class LocalStackMain {
                 st.execute("CREATE DATABASE " + copy);
             }
             long started = System.nanoTime();
-            var result = new PostgresDataTransfer().transfer("bench-" + round, endpoint(db.sourcePort(), DATABASE),
-                    endpoint(db.targetPort(), copy), List.of(), parallelism, new Progress());
+            var result = new PostgresDataTransfer().transfer("bench-" + round, EmbeddedDatabases.endpoint(db.sourcePort(), DATABASE),
+                    EmbeddedDatabases.endpoint(db.targetPort(), copy), List.of(), parallelism, new Progress());
             ours.add((System.nanoTime() - started) / 1_000_000);
             rows = result.figures().get("rows");
             PgDumpBaseline.Times times = PgDumpBaseline.run(bin, db.sourcePort(), db.targetPort(), DATABASE);
@@ -220,10 +219,6 @@ public final class LocalStackMain {
         return sorted.get(sorted.size() / 2);
     }
 
-    private static DatabaseEndpoint endpoint(int port, String database) {
-        return DatabaseEndpoint.newBuilder().setHost("127.0.0.1").setPort(port).setDatabase(database)
-                .setUser(EmbeddedDatabases.USER).setPassword("").build();
-    }
 
     static List<Report.Email> emails(LocalStack stack) throws Exception {
         List<Report.Email> emails = new ArrayList<>();

@@ -36,8 +36,8 @@ final class ValidationBenchmark {
     static void run(PrintStream out, DatabaseServers db, String database, int threads) throws Exception {
         out.println();
         out.println("Validation with " + threads + " connection(s) per side:");
-        DatabaseEndpoint source = endpoint(db.sourcePort(), database);
-        DatabaseEndpoint target = endpoint(db.targetPort(), database);
+        DatabaseEndpoint source = EmbeddedDatabases.endpoint(db.sourcePort(), database);
+        DatabaseEndpoint target = EmbeddedDatabases.endpoint(db.targetPort(), database);
         PostgresContentValidation validation = new PostgresContentValidation(threads);
         List<Long> floor = new ArrayList<>();
         List<Long> ours = new ArrayList<>();
@@ -184,8 +184,4 @@ final class ValidationBenchmark {
         return (System.nanoTime() - nanos) / 1_000_000;
     }
 
-    private static DatabaseEndpoint endpoint(int port, String database) {
-        return DatabaseEndpoint.newBuilder().setHost("127.0.0.1").setPort(port).setDatabase(database)
-                .setUser(EmbeddedDatabases.USER).setPassword("").build();
-    }
 }

@@ -81,6 +81,11 @@ public final class Databases {
         return List.copyOf(wanted);
     }
 
+    /** The schemas that schema.table names live in, in first-seen order. */
+    public static List<String> schemasOf(List<String> tables) {
+        return tables.stream().map(t -> t.substring(0, t.indexOf('.'))).distinct().toList();
+    }
+
     /** Where Cutover keeps its checkpoints inside the target database. */
     public static final String STATE_SCHEMA = "cutover_state";
 }

@@ -65,10 +65,6 @@ import tools.jackson.databind.json.JsonMapper;
 /** Translates between the Avro messages on the topics and the saga's domain events, commands and notices. */
 public final class MessageMapper {
 
-    /** A command ready to send. */
-    public record Addressed(String topic, Command command) {
-    }
-
     private final JsonMapper json = JsonMapper.builder().build();
 
     @SuppressWarnings("unchecked")
@@ -128,7 +124,8 @@ public final class MessageMapper {
                 t.getRowsCompared() * 1000.0 / Math.max(1, t.getDurationMillis()), verdict);
     }
 
-    public Addressed toCommand(CommandRequest request, CutoverState state, Instant now) {
+    /** The command to send; its topic follows from its payload ({@link #topicOf}). */
+    public Command toCommand(CommandRequest request, CutoverState state, Instant now) {
         Plan plan = state.plan();
         Envelope envelope = Envelopes.command(state.id(), request.step(), request.attempt(), request.name(), now);
         SpecificRecord payload = switch (request.name()) {
@@ -150,7 +147,7 @@ public final class MessageMapper {
             case "RevertTraffic" -> new RevertTraffic(endpoint(plan.source()));
             default -> throw new IllegalStateException("the saga asked for an unknown command " + request.name());
         };
-        return new Addressed(topicOf(payload), new Command(envelope, payload));
+        return new Command(envelope, payload);
     }
 
     public LifecycleEvent toLifecycle(Notice notice, CutoverState state, Instant now) {

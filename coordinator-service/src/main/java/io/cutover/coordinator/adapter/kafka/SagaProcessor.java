@@ -109,8 +109,7 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
         }
         store.put(id, codec.encode(t.state()));
         for (CommandRequest request : t.commands()) {
-            MessageMapper.Addressed addressed = mapper.toCommand(request, t.state(), now);
-            context.forward(new Record<>(id, (Object) addressed.command(), now.toEpochMilli()),
+            context.forward(new Record<>(id, (Object) mapper.toCommand(request, t.state(), now), now.toEpochMilli()),
                     CoordinatorTopology.COMMAND_SINK);
         }
         for (Notice notice : t.notices()) {

@@ -50,7 +50,7 @@ public final class PostgresDataTransfer implements DataTransfer {
             execute(snapshotHolder, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
             String snapshot = single(snapshotHolder, "SELECT pg_export_snapshot()");
             List<String> names = Databases.tables(snapshotHolder, wanted);
-            List<String> schemas = SchemaCopier.schemasOf(names);
+            List<String> schemas = Databases.schemasOf(names);
             SchemaCopier.qualifyEverything(snapshotHolder);
             SchemaCopier.refuseUnsupported(snapshotHolder, schemas);
             List<TableInfo> tables = describe(snapshotHolder, names);

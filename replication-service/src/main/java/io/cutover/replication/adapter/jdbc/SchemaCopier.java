@@ -6,9 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -261,12 +259,6 @@ final class SchemaCopier {
         return result;
     }
 
-    /** The schemas the tables live in. */
-    static List<String> schemasOf(List<String> tables) {
-        Set<String> schemas = new LinkedHashSet<>();
-        tables.forEach(t -> schemas.add(t.substring(0, t.indexOf('.'))));
-        return List.copyOf(schemas);
-    }
 
     /** Table names as PostgreSQL prints a regclass (quoted only where needed, schema shown). */
     private static List<String> regclasses(List<String> tables) {

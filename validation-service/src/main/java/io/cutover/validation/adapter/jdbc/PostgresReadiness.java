@@ -14,6 +14,7 @@ import io.cutover.kit.Jobs;
 import io.cutover.kit.jdbc.Databases;
 import io.cutover.schemas.CriticalQuery;
 import io.cutover.schemas.DatabaseEndpoint;
+import io.cutover.schemas.Metrics;
 import io.cutover.schemas.UserCheck;
 import io.cutover.validation.application.ExtensionParity;
 import io.cutover.validation.application.Readiness;
@@ -39,7 +40,7 @@ public final class PostgresReadiness implements Readiness {
         UserChecks.run(checks, source, target, passed, problems);
         Map<String, Long> figures = new HashMap<>();
         if (problems.isEmpty()) {
-            QueryTimer.time(source, criticalQueries, QueryTimer.BASELINE, "source", figures, passed, problems);
+            QueryTimer.time(source, criticalQueries, Metrics.BASELINE_MICROS, "source", figures, passed, problems);
         }
         return new Report(passed, problems, figures);
     }
@@ -50,7 +51,7 @@ public final class PostgresReadiness implements Readiness {
         List<String> problems = new ArrayList<>();
         Map<String, Long> figures = new HashMap<>();
         UserChecks.run(smoke, target, target, passed, problems);
-        QueryTimer.time(target, criticalQueries, QueryTimer.TARGET, "target", figures, passed, problems);
+        QueryTimer.time(target, criticalQueries, Metrics.TARGET_MICROS, "target", figures, passed, problems);
         return new Report(passed, problems, figures);
     }
 

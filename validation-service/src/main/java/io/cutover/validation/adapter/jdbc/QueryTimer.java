@@ -12,7 +12,6 @@ import io.cutover.kit.Jobs;
 import io.cutover.kit.jdbc.Databases;
 import io.cutover.schemas.CriticalQuery;
 import io.cutover.schemas.DatabaseEndpoint;
-import io.cutover.schemas.Metrics;
 
 /**
  * Times the plan's critical queries: one warm-up run, then the median of {@value #RUNS} runs, reading every row,
@@ -20,8 +19,6 @@ import io.cutover.schemas.Metrics;
  */
 final class QueryTimer {
 
-    static final String BASELINE = Metrics.BASELINE_MICROS;
-    static final String TARGET = Metrics.TARGET_MICROS;
     private static final int RUNS = 5;
 
     private QueryTimer() {

@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -54,8 +53,7 @@ public final class SchemaParity {
                     differences.add("table " + table + " is missing on the target");
                 }
             }
-            Set<String> schemas = new LinkedHashSet<>();
-            tables.forEach(table -> schemas.add(table.substring(0, table.indexOf('.'))));
+            List<String> schemas = Databases.schemasOf(tables);
             Set<String> sourceDefs = definitions(s, shared, schemas);
             Set<String> targetDefs = definitions(t, shared, schemas);
             sourceDefs.stream().filter(d -> !targetDefs.contains(d)).forEach(d -> differences.add(d
@@ -66,7 +64,7 @@ public final class SchemaParity {
         }
     }
 
-    private static Set<String> definitions(Connection c, List<String> tables, Set<String> schemas)
+    private static Set<String> definitions(Connection c, List<String> tables, List<String> schemas)
             throws SQLException {
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);

@@ -101,13 +101,14 @@ public class ValidationListener {
     }
 
     private static SpecificRecord validated(ValidationReport report) {
-        List<TableCount> counts = report.tables().stream()
-                .map(t -> new TableCount(t.getTable(), t.getSourceRows(), t.getTargetRows())).toList();
         if (report.equal()) {
-            return new DataValidated(report.summary(), report.figures(), counts, report.tables());
+            return new DataValidated(report.summary(), report.figures(), counts(report.tables()), report.tables());
         }
-        List<TableCount> differing = report.differing().stream()
-                .map(t -> new TableCount(t.getTable(), t.getSourceRows(), t.getTargetRows())).toList();
-        return new DataValidationFailed(report.summary(), report.figures(), differing, report.tables());
+        return new DataValidationFailed(report.summary(), report.figures(), counts(report.differing()),
+                report.tables());
+    }
+
+    private static List<TableCount> counts(List<TableValidation> tables) {
+        return tables.stream().map(t -> new TableCount(t.getTable(), t.getSourceRows(), t.getTargetRows())).toList();
     }
 }
