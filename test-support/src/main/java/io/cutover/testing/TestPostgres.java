@@ -20,7 +20,12 @@ public final class TestPostgres {
     public static synchronized int port() {
         if (server == null) {
             try {
-                server = EmbeddedPostgres.builder().start();
+                server = EmbeddedPostgres.builder()
+                        .setServerConfig("wal_level", "logical")
+                        .setServerConfig("max_replication_slots", "40")
+                        .setServerConfig("max_wal_senders", "40")
+                        .setServerConfig("max_connections", "200")
+                        .start();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -14,6 +14,8 @@ public final class CutoverSaga {
 
     public static final String WORK_STARTED = "WorkStarted";
     public static final String WORK_PROGRESSED = "WorkProgressed";
+    /** Raised by a participant while work goes on; published, never a step's outcome. */
+    public static final String REPLICATION_ALARM = "ReplicationAlarm";
 
     public Transition apply(CutoverState current, SagaEvent event, Instant now) {
         if (event instanceof SagaEvent.Create create) {
@@ -103,6 +105,12 @@ public final class CutoverSaga {
             if (step == null) {
                 throw new IllegalTransitionException("this cutover has no step " + o.step());
             }
+            if (o.name().equals(REPLICATION_ALARM)) {
+                state.addAlarm(now + " " + step.name() + ": " + o.summary());
+                notices.add(new Notice(Notice.Type.ALARM_RAISED, step.name().name(), o.attempt(), o.summary(), 0,
+                        o.metrics(), false, o.details()));
+                return;
+            }
             StepDefinition def = saga.step(step.name());
             boolean beat = o.name().equals(WORK_STARTED) || o.name().equals(WORK_PROGRESSED);
             switch (step.status()) {
@@ -181,7 +189,9 @@ public final class CutoverSaga {
             Plan plan = state.plan();
             if (!now.isBefore(step.deadline())) {
                 changed = true;
-                timeOut(step, "no outcome within " + def.timeoutFor(plan));
+                timeOut(step, stallLimited(def, step) ? "the applications' write stall reached the downtime budget"
+                        + " of " + plan.downtimeBudget() + " before " + step.name() + " ended; the source stays live"
+                        : "no outcome within " + def.timeoutFor(plan));
             } else if (!now.isBefore(step.lastBeatAt().plus(plan.heartbeatTimeout()))) {
                 changed = true;
                 if (step.attempts() < plan.maxAttempts()) {
@@ -196,6 +206,12 @@ public final class CutoverSaga {
             }
         }
 
+        /** Whether the step's deadline is the write stall's end rather than its own timeout. */
+        private boolean stallLimited(StepDefinition def, StepState step) {
+            return def.writeStall() && state.writeStallStartedAt() != null
+                    && !step.deadline().isBefore(state.writeStallStartedAt().plus(state.plan().downtimeBudget()));
+        }
+
         private void timeOut(StepState step, String reason) {
             step.fail(now, reason, StepStatus.TIMED_OUT);
             notices.add(Notice.of(Notice.Type.STEP_FAILED, step.name().name(), step.attempts(), reason));
@@ -205,7 +221,14 @@ public final class CutoverSaga {
         private void startStep(int index) {
             StepState step = state.steps().get(index);
             StepDefinition def = saga.step(step.name());
-            step.start(now, def.timeoutFor(state.plan()));
+            Duration limit = def.timeoutFor(state.plan());
+            if (def.writeStall()) {
+                state.writeStallStarts(now);
+                Instant stallEnds = state.writeStallStartedAt().plus(state.plan().downtimeBudget());
+                Duration left = Duration.between(now, stallEnds);
+                limit = left.isNegative() ? Duration.ZERO : left.compareTo(limit) < 0 ? left : limit;
+            }
+            step.start(now, limit);
             commands.add(new CommandRequest(def.command(), step.name().name(), 1, Map.of()));
             notices.add(Notice.of(Notice.Type.STEP_STARTED, step.name().name(), 1, def.command()));
         }

@@ -1,6 +1,10 @@
 package io.cutover.coordinator.domain;
 
 import static io.cutover.coordinator.domain.StepName.ANNOUNCE;
+import static io.cutover.coordinator.domain.StepName.AWAIT_CATCH_UP;
+import static io.cutover.coordinator.domain.StepName.DRAIN_REPLICATION;
+import static io.cutover.coordinator.domain.StepName.HOLD_TRAFFIC;
+import static io.cutover.coordinator.domain.StepName.START_REPLICATION;
 import static io.cutover.coordinator.domain.StepName.CHECK_READINESS;
 import static io.cutover.coordinator.domain.StepName.FENCE_SOURCE_WRITES;
 import static io.cutover.coordinator.domain.StepName.PROVISION_TARGET;
@@ -48,13 +52,58 @@ public final class CutoverSagas {
                     .succeedsOn("CutoverVerified").failsOn("CutoverVerificationFailed")
                     .timeout(ofMinutes(10)));
 
+    /**
+     * Online: the target is filled and kept current while the source stays live. The switch holds new queries at
+     * the proxy, fences the source, lets the target apply the source's final position, sets the sequences and moves
+     * the proxy to the target, which releases the held queries. The steps from the hold to the redirect must all
+     * end within the plan's downtime budget; if they cannot, the source is unfenced, the queries are released to
+     * it, and the stream stops: the applications stay on the source.
+     */
+    public static final SagaDefinition ONLINE = SagaDefinition.of(
+            step(ANNOUNCE).sends("AnnounceCutover")
+                    .succeedsOn("CutoverAnnounced").failsOn("AnnouncementFailed")
+                    .timeout(ofMinutes(2)),
+            step(PROVISION_TARGET).sends("ProvisionTarget")
+                    .succeedsOn("TargetProvisioned").failsOn("ProvisioningFailed")
+                    .timeout(ofMinutes(30)),
+            step(CHECK_READINESS).sends("CheckReadiness")
+                    .succeedsOn("ReadinessConfirmed").failsOn("ReadinessFailed")
+                    .timeout(ofMinutes(5)),
+            step(START_REPLICATION).sends("StartReplication")
+                    .succeedsOn("ReplicationStarted").failsOn("ReplicationStartFailed")
+                    .timeout(ofHours(12))
+                    .compensatedBy("StopReplication", "ReplicationStopped", "ReplicationStopFailed"),
+            step(AWAIT_CATCH_UP).sends("AwaitReplicationCatchUp")
+                    .succeedsOn("ReplicationCaughtUp").failsOn("ReplicationCatchUpFailed")
+                    .timeout(ofHours(1)),
+            step(HOLD_TRAFFIC).sends("HoldTraffic")
+                    .succeedsOn("TrafficHeld").failsOn("TrafficHoldFailed")
+                    .timeout(ofMinutes(1))
+                    .compensatedBy("ReleaseTraffic", "TrafficReleased", "TrafficReleaseFailed")
+                    .withinWriteStall(),
+            step(FENCE_SOURCE_WRITES).sends("FenceSourceWrites")
+                    .succeedsOn("SourceWritesFenced").failsOn("WriteFencingFailed")
+                    .timeout(ofMinutes(1))
+                    .compensatedBy("UnfenceSourceWrites", "SourceWritesUnfenced", "WriteUnfencingFailed")
+                    .withinWriteStall(),
+            step(DRAIN_REPLICATION).sends("DrainReplication")
+                    .succeedsOn("ReplicationDrained").failsOn("ReplicationDrainFailed")
+                    .timeout(ofMinutes(5))
+                    .withinWriteStall(),
+            step(REDIRECT_TRAFFIC).sends("RedirectTraffic")
+                    .succeedsOn("TrafficRedirected").failsOn("TrafficRedirectFailed")
+                    .timeout(ofMinutes(1))
+                    .compensatedBy("RevertTraffic", "TrafficReverted", "TrafficRevertFailed")
+                    .withinWriteStall()
+                    .pointOfNoReturn(),
+            step(VERIFY_TARGET).sends("VerifyCutover")
+                    .succeedsOn("CutoverVerified").failsOn("CutoverVerificationFailed")
+                    .timeout(ofMinutes(10)));
+
     private CutoverSagas() {
     }
 
     public static SagaDefinition forMode(Mode mode) {
-        if (mode != Mode.OFFLINE) {
-            throw new IllegalArgumentException("no saga for mode " + mode + " yet");
-        }
-        return OFFLINE;
+        return mode == Mode.ONLINE ? ONLINE : OFFLINE;
     }
 }

@@ -18,6 +18,8 @@ public final class CutoverState {
     private boolean pointOfNoReturnPassed;
     private List<StepState> steps = new ArrayList<>();
     private List<String> notifications = new ArrayList<>();
+    private List<String> alarms = new ArrayList<>();
+    private Instant writeStallStartedAt;
 
     CutoverState() {
         // for the state codec
@@ -46,6 +48,8 @@ public final class CutoverState {
         c.pointOfNoReturnPassed = pointOfNoReturnPassed;
         steps.forEach(step -> c.steps.add(step.copy()));
         c.notifications = new ArrayList<>(notifications);
+        c.alarms = new ArrayList<>(alarms()); // a state stored before alarms existed decodes it as null
+        c.writeStallStartedAt = writeStallStartedAt;
         return c;
     }
 
@@ -71,6 +75,27 @@ public final class CutoverState {
 
     void passPointOfNoReturn() {
         pointOfNoReturnPassed = true;
+    }
+
+    void addAlarm(String line) {
+        alarms = alarms();
+        alarms.add(line);
+    }
+
+    /** When the first step that stalls the applications' writes started; null before. */
+    public Instant writeStallStartedAt() {
+        return writeStallStartedAt;
+    }
+
+    void writeStallStarts(Instant now) {
+        if (writeStallStartedAt == null) {
+            writeStallStartedAt = now;
+        }
+    }
+
+    /** Alarms participants raised while steps ran, oldest first. */
+    public List<String> alarms() {
+        return alarms == null ? new ArrayList<>() : alarms;
     }
 
     void addNotification(String line) {

@@ -9,7 +9,7 @@ public record Notice(Type type, String step, int attempt, String text, long dura
 
     public enum Type {
         CUTOVER_CREATED, CUTOVER_STARTED, STEP_STARTED, STEP_COMPLETED, STEP_FAILED, STEP_COMPENSATED,
-        CUTOVER_COMPLETED, CUTOVER_FAILED, CUTOVER_ABORTED
+        CUTOVER_COMPLETED, CUTOVER_FAILED, CUTOVER_ABORTED, ALARM_RAISED
     }
 
     public Notice {

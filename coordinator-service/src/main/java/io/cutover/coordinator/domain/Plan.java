@@ -8,7 +8,22 @@ import java.util.Map;
 public record Plan(String title, Mode mode, Endpoint source, Endpoint target, List<String> tables, int parallelism,
                    List<Stakeholder> stakeholders, Duration downtimeBudget, Map<StepName, Duration> stepTimeouts,
                    Duration compensationTimeout, Duration heartbeatTimeout, int maxAttempts, List<UserCheck> checks,
-                   List<UserCheck> smoke, List<CriticalQuery> criticalQueries) {
+                   List<UserCheck> smoke, List<CriticalQuery> criticalQueries, Online online) {
+
+    /**
+     * Settings of an online cutover. maxLag: fencing starts only when the target is this close behind;
+     * replicaIdentityFull: keyless tables to replicate with REPLICA IDENTITY FULL; slotRetentionAlarmBytes: source
+     * WAL kept for the slot above which an alarm is raised; keepSlot: keep slot and publication after the switch.
+     */
+    public record Online(Duration maxLag, List<String> replicaIdentityFull, long slotRetentionAlarmBytes,
+                         boolean keepSlot) {
+
+        public static final Online DEFAULTS = new Online(Duration.ofSeconds(1), List.of(), 1L << 30, false);
+
+        public Online {
+            replicaIdentityFull = List.copyOf(replicaIdentityFull == null ? List.of() : replicaIdentityFull);
+        }
+    }
 
     /** A query timed on the source before the cutover and on the target after it. */
     public record CriticalQuery(String name, String sql) {
@@ -21,5 +36,6 @@ public record Plan(String title, Mode mode, Endpoint source, Endpoint target, Li
         tables = List.copyOf(tables);
         stakeholders = List.copyOf(stakeholders);
         stepTimeouts = Map.copyOf(stepTimeouts);
+        online = online == null ? Online.DEFAULTS : online;
     }
 }

@@ -19,7 +19,10 @@ public final class PlanReader {
 
     private static final Set<String> TOP_LEVEL = Set.of("title", "mode", "source", "target", "tables", "parallelism",
             "stakeholders", "downtimeBudget", "stepTimeouts", "compensationTimeout", "heartbeatTimeout",
-            "maxAttempts", "checks", "smoke", "criticalQueries");
+            "maxAttempts", "checks", "smoke", "criticalQueries", "online");
+    private static final Set<String> ONLINE = Set.of("maxLag", "replicaIdentityFull", "slotRetentionAlarm",
+            "keepSlot");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB|TB)?", Pattern.CASE_INSENSITIVE);
     private static final Set<String> QUERY = Set.of("name", "sql");
     private static final Set<String> CHECK = Set.of("name", "sql", "on", "expect", "http", "expectStatus");
     private static final Set<String> ENDPOINT = Set.of("host", "port", "database", "user", "password", "options");
@@ -55,13 +58,14 @@ public final class PlanReader {
         if (doc.get("downtimeBudget") == null) {
             problems.add("downtimeBudget: required (for example 30m or PT30M)");
         }
-        Map<StepName, Duration> timeouts = stepTimeouts(doc.get("stepTimeouts"));
+        Map<StepName, Duration> timeouts = stepTimeouts(doc.get("stepTimeouts"), mode);
         Duration compensation = duration(doc.get("compensationTimeout"), "compensationTimeout", Duration.ofMinutes(5));
         Duration heartbeat = duration(doc.get("heartbeatTimeout"), "heartbeatTimeout", Duration.ofSeconds(60));
         int maxAttempts = integer(doc, "maxAttempts", 3, 1, 20);
         List<UserCheck> checks = checks(doc.get("checks"), "checks", "source");
         List<UserCheck> smoke = checks(doc.get("smoke"), "smoke", "target");
         List<Plan.CriticalQuery> queries = criticalQueries(doc.get("criticalQueries"));
+        Plan.Online online = online(doc.get("online"), mode, tables);
         if (source != null && target != null && source.describe().equals(target.describe())) {
             problems.add("target: is the same database as source (" + source.describe() + ")");
         }
@@ -69,7 +73,59 @@ public final class PlanReader {
             throw new InvalidPlanException(problems);
         }
         return new Plan(title, mode, source, target, tables, parallelism, stakeholders, budget, timeouts,
-                compensation, heartbeat, maxAttempts, checks, smoke, queries);
+                compensation, heartbeat, maxAttempts, checks, smoke, queries, online);
+    }
+
+    private Plan.Online online(Object value, Mode mode, List<String> tables) {
+        Map<String, Object> map = map(value, "online", false);
+        if (map == null) {
+            return Plan.Online.DEFAULTS;
+        }
+        if (mode != Mode.ONLINE) {
+            problems.add("online: settings for mode online, but the plan's mode is offline");
+        }
+        unknownKeys("online.", map, ONLINE);
+        Duration maxLag = duration(map.get("maxLag"), "online.maxLag", Plan.Online.DEFAULTS.maxLag());
+        List<String> full = new ArrayList<>();
+        for (Object item : list(map.get("replicaIdentityFull"), "online.replicaIdentityFull")) {
+            String table = String.valueOf(item);
+            if (!TABLE.matcher(table).matches()) {
+                problems.add("online.replicaIdentityFull: '" + table + "' is not a table name");
+                continue;
+            }
+            String qualified = table.contains(".") ? table : "public." + table;
+            if (!tables.isEmpty() && !tables.contains(qualified)) {
+                problems.add("online.replicaIdentityFull: " + qualified + " is not among the plan's tables");
+            }
+            full.add(qualified);
+        }
+        long alarm = size(map.get("slotRetentionAlarm"), "online.slotRetentionAlarm",
+                Plan.Online.DEFAULTS.slotRetentionAlarmBytes());
+        Object keep = map.get("keepSlot");
+        if (keep != null && !(keep instanceof Boolean)) {
+            problems.add("online.keepSlot: must be true or false, not '" + keep + "'");
+        }
+        return new Plan.Online(maxLag, full, alarm, Boolean.TRUE.equals(keep));
+    }
+
+    /** 512MB, 2GB, 1048576: a size in bytes. */
+    private long size(Object value, String path, long fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        var m = SIZE.matcher(String.valueOf(value).trim());
+        if (!m.matches()) {
+            problems.add(path + ": '" + value + "' is not a size (for example 512MB or 2GB)");
+            return fallback;
+        }
+        int shift = switch (m.group(2) == null ? "B" : m.group(2).toUpperCase(Locale.ROOT)) {
+            case "KB" -> 10;
+            case "MB" -> 20;
+            case "GB" -> 30;
+            case "TB" -> 40;
+            default -> 0;
+        };
+        return Long.parseLong(m.group(1)) << shift;
     }
 
     private Mode mode(Object value) {
@@ -78,7 +134,6 @@ public final class PlanReader {
         }
         String text = String.valueOf(value).toUpperCase(Locale.ROOT);
         if (text.equals("ONLINE")) {
-            problems.add("mode: online is not available yet; use offline");
             return Mode.ONLINE;
         }
         if (!text.equals("OFFLINE")) {
@@ -190,7 +245,7 @@ public final class PlanReader {
         return result;
     }
 
-    private Map<StepName, Duration> stepTimeouts(Object value) {
+    private Map<StepName, Duration> stepTimeouts(Object value, Mode mode) {
         Map<StepName, Duration> timeouts = new EnumMap<>(StepName.class);
         Map<String, Object> map = map(value, "stepTimeouts", false);
         if (map == null) {
@@ -198,9 +253,11 @@ public final class PlanReader {
         }
         for (var entry : map.entrySet()) {
             StepName step = stepNamed(entry.getKey());
-            if (step == null) {
-                problems.add("stepTimeouts." + entry.getKey() + ": no such step; steps are "
-                        + java.util.Arrays.stream(StepName.values()).map(StepName::planKey).toList());
+            List<StepName> steps = CutoverSagas.forMode(mode).steps().stream().map(StepDefinition::name).toList();
+            if (step == null || !steps.contains(step)) {
+                problems.add("stepTimeouts." + entry.getKey() + ": no such step in an " + mode.name().toLowerCase(Locale.ROOT)
+                        + " cutover; steps are "
+                        + steps.stream().map(StepName::planKey).toList());
                 continue;
             }
             Duration d = duration(entry.getValue(), "stepTimeouts." + entry.getKey(), null);

@@ -60,7 +60,8 @@ class CutoverSagaTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = StepName.class, names = "VERIFY_TARGET", mode = EnumSource.Mode.EXCLUDE)
+    @EnumSource(value = StepName.class, names = {"VERIFY_TARGET", "START_REPLICATION", "AWAIT_CATCH_UP",
+            "HOLD_TRAFFIC", "DRAIN_REPLICATION"}, mode = EnumSource.Mode.EXCLUDE)
     void aFailureAtAnyStepBeforeThePointOfNoReturnCompensatesWhatRanInReverseAndEndsFailed(StepName failing) {
         CutoverState state = runUntil(failing);
         StepDefinition def = CutoverSagas.OFFLINE.step(failing);
@@ -237,6 +238,77 @@ class CutoverSagaTest {
         assertThat(stepNamed(state, StepName.ANNOUNCE).status()).isEqualTo(StepStatus.RUNNING);
     }
 
+    @Test
+    void anOnlineCutoverSyncsHoldsFencesDrainsAndSwitches() {
+        CutoverState state = saga.apply(online(Duration.ofSeconds(30)), new SagaEvent.Start(), now).state();
+        for (StepDefinition def : CutoverSagas.ONLINE.steps()) {
+            state = succeed(state, def);
+        }
+
+        assertThat(state.status()).isEqualTo(CutoverStatus.COMPLETED);
+        assertThat(state.steps()).extracting(StepState::name).containsExactly(StepName.ANNOUNCE,
+                StepName.PROVISION_TARGET, StepName.CHECK_READINESS, StepName.START_REPLICATION,
+                StepName.AWAIT_CATCH_UP, StepName.HOLD_TRAFFIC, StepName.FENCE_SOURCE_WRITES,
+                StepName.DRAIN_REPLICATION, StepName.REDIRECT_TRAFFIC, StepName.VERIFY_TARGET);
+        assertThat(state.writeStallStartedAt()).isNotNull();
+    }
+
+    @Test
+    void aWriteStallThatOutlastsTheBudgetGivesUpAndLeavesTheSourceLive() {
+        CutoverState state = saga.apply(online(Duration.ofSeconds(30)), new SagaEvent.Start(), now).state();
+        for (StepDefinition def : CutoverSagas.ONLINE.steps()) {
+            if (def.name() == StepName.HOLD_TRAFFIC) {
+                break;
+            }
+            state = succeed(state, def);
+        }
+        Instant stallStarts = now; // the hold is sent as the catch-up succeeds: the stall starts
+        state = succeed(state, CutoverSagas.ONLINE.step(StepName.HOLD_TRAFFIC));
+        state = succeed(state, CutoverSagas.ONLINE.step(StepName.FENCE_SOURCE_WRITES));
+        assertThat(stepNamed(state, StepName.DRAIN_REPLICATION).deadline())
+                .isEqualTo(stallStarts.plusSeconds(30));
+
+        now = stallStarts.plusSeconds(30);
+        Transition t = saga.apply(state, new SagaEvent.Tick(), now);
+
+        assertThat(stepNamed(t.state(), StepName.DRAIN_REPLICATION).lastError())
+                .contains("write stall reached the downtime budget of PT30S");
+        assertThat(t.commands()).extracting(CommandRequest::name).containsExactly("UnfenceSourceWrites");
+        CutoverState ended = drainCompensations(t);
+        assertThat(ended.status()).isEqualTo(CutoverStatus.FAILED);
+        assertThat(stepNamed(ended, StepName.FENCE_SOURCE_WRITES).status()).isEqualTo(StepStatus.COMPENSATED);
+        assertThat(stepNamed(ended, StepName.HOLD_TRAFFIC).status()).isEqualTo(StepStatus.COMPENSATED);
+        assertThat(stepNamed(ended, StepName.START_REPLICATION).status()).isEqualTo(StepStatus.COMPENSATED);
+        assertThat(ended.failureReason()).contains("write stall reached the downtime budget");
+    }
+
+    @Test
+    void anAlarmIsPublishedAndKeptWithoutChangingAnyStep() {
+        CutoverState state = saga.apply(online(Duration.ofSeconds(30)), new SagaEvent.Start(), now).state();
+        for (StepDefinition def : CutoverSagas.ONLINE.steps().subList(0, 4)) {
+            state = succeed(state, def);
+        }
+
+        Transition t = saga.apply(state, new SagaEvent.OutcomeReceived("START_REPLICATION", 1,
+                CutoverSaga.REPLICATION_ALARM, "slot retains 2 GB", Map.of("slotRetentionBytes", 2L << 30),
+                List.of("slot-retention")), now);
+
+        assertThat(t.notices()).singleElement().satisfies(n -> {
+            assertThat(n.type()).isEqualTo(Notice.Type.ALARM_RAISED);
+            assertThat(n.details()).containsExactly("slot-retention");
+        });
+        assertThat(t.state().alarms()).singleElement().asString().contains("slot retains 2 GB");
+        assertThat(stepNamed(t.state(), StepName.AWAIT_CATCH_UP).status()).isEqualTo(StepStatus.RUNNING);
+        assertThat(t.commands()).isEmpty();
+    }
+
+    private CutoverState online(Duration budget) {
+        Map<String, Object> doc = Plans.document();
+        doc.put("mode", "online");
+        doc.put("downtimeBudget", budget.toString());
+        return saga.apply(null, new SagaEvent.Create("c-on", PlanReader.read(doc)), now).state();
+    }
+
     private CutoverState created() {
         return saga.apply(null, new SagaEvent.Create("c-1", Plans.plan()), now).state();
     }
@@ -267,7 +339,8 @@ class CutoverSagaTest {
         List<CommandRequest> pending = t.commands();
         while (state.status() == CutoverStatus.COMPENSATING) {
             CommandRequest c = pending.get(0);
-            StepDefinition.Compensation comp = CutoverSagas.OFFLINE.step(StepName.valueOf(c.step())).compensation();
+            StepDefinition.Compensation comp = CutoverSagas.forMode(state.plan().mode())
+                    .step(StepName.valueOf(c.step())).compensation();
             Transition next = saga.apply(state, outcome(c.step(), comp.succeededEvent()), now);
             state = next.state();
             pending = next.commands();

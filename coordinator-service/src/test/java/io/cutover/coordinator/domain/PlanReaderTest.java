@@ -49,7 +49,7 @@ class PlanReaderTest {
                         "stakeholders[0].email: 'not-an-address' is not an email address",
                         "stakeholders[0].role: must be one of [IT_STAFF, APPLICATION_OWNER, END_USER, SUPPORT], not 'boss'",
                         "downtimeBudget: 'soon' is not a duration (for example 90s, 30m, 2h or PT30M)",
-                        "stepTimeouts.teleport: no such step; steps are [announce, provision-target, check-readiness,"
+                        "stepTimeouts.teleport: no such step in an offline cutover; steps are [announce, provision-target, check-readiness,"
                                 + " fence-source-writes, transfer-data, validate-data, redirect-traffic, verify-target]",
                         "stepTimeouts.transfer-data: must be positive, not 0s"));
     }
@@ -105,11 +105,35 @@ class PlanReaderTest {
     }
 
     @Test
-    void onlineModeIsRefusedUntilItExists() {
+    void onlineSettingsAreReadWithDefaultsForWhatIsLeftOut() {
         Map<String, Object> doc = Plans.document();
         doc.put("mode", "online");
+        doc.put("online", Map.of("maxLag", "250ms", "replicaIdentityFull", List.of("audit"),
+                "slotRetentionAlarm", "512MB"));
 
-        assertThatThrownBy(() -> PlanReader.read(doc)).hasMessageContaining("mode: online is not available yet");
+        Plan plan = PlanReader.read(doc);
+
+        assertThat(plan.mode()).isEqualTo(Mode.ONLINE);
+        assertThat(plan.online().maxLag()).isEqualTo(Duration.ofMillis(250));
+        assertThat(plan.online().replicaIdentityFull()).containsExactly("public.audit");
+        assertThat(plan.online().slotRetentionAlarmBytes()).isEqualTo(512L << 20);
+        assertThat(plan.online().keepSlot()).isFalse();
+        assertThat(PlanReader.read(Plans.document()).online()).isEqualTo(Plan.Online.DEFAULTS);
+    }
+
+    @Test
+    void wrongOnlineSettingsAreEachNamed() {
+        Map<String, Object> doc = Plans.document();
+        doc.put("online", Map.of("maxLag", "soon", "slotRetentionAlarm", "lots", "keepSlot", "yes",
+                "replicaIdentityFull", List.of("bad name"), "lagg", 1));
+
+        assertThatThrownBy(() -> PlanReader.read(doc))
+                .hasMessageContaining("online: settings for mode online, but the plan's mode is offline")
+                .hasMessageContaining("online.maxLag")
+                .hasMessageContaining("online.slotRetentionAlarm: 'lots' is not a size")
+                .hasMessageContaining("online.keepSlot: must be true or false")
+                .hasMessageContaining("online.replicaIdentityFull: 'bad name' is not a table name")
+                .hasMessageContaining("online.lagg");
     }
 
     @Test

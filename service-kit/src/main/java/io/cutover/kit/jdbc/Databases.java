@@ -23,11 +23,18 @@ public final class Databases {
 
     /** A connection to another database of the same server, for example the maintenance database. */
     public static Connection open(DatabaseEndpoint e, String database) throws SQLException {
+        return open(e, database, java.util.Map.of());
+    }
+
+    /** A connection with driver settings of the caller's on top of the endpoint's own (those win). */
+    public static Connection open(DatabaseEndpoint e, String database, java.util.Map<String, String> settings)
+            throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", e.getUser());
         props.setProperty("password", e.getPassword());
         props.setProperty("ApplicationName", "cutover");
         props.setProperty("connectTimeout", "10");
+        settings.forEach(props::setProperty);
         e.getOptions().forEach(props::setProperty);
         return DriverManager.getConnection(url(e, database), props);
     }

@@ -18,6 +18,15 @@ import io.cutover.coordinator.domain.StepName;
 import io.cutover.coordinator.domain.StepState;
 import io.cutover.coordinator.domain.UserCheck;
 import io.cutover.schemas.AbortCutover;
+import io.cutover.schemas.AlarmRaised;
+import io.cutover.schemas.AwaitReplicationCatchUp;
+import io.cutover.schemas.DrainReplication;
+import io.cutover.schemas.HoldTraffic;
+import io.cutover.schemas.OnlineSync;
+import io.cutover.schemas.ReleaseTraffic;
+import io.cutover.schemas.ReplicationAlarm;
+import io.cutover.schemas.StartReplication;
+import io.cutover.schemas.StopReplication;
 import io.cutover.schemas.AnnounceCutover;
 import io.cutover.schemas.CheckReadiness;
 import io.cutover.schemas.Command;
@@ -112,6 +121,9 @@ public final class MessageMapper {
         if (payload instanceof CutoverVerificationFailed v) {
             return v.getProblems().stream().map(c -> "failed: " + c).toList();
         }
+        if (payload instanceof ReplicationAlarm a) {
+            return List.of(a.getAlarm());
+        }
         return List.of();
     }
 
@@ -145,6 +157,17 @@ public final class MessageMapper {
             case "ValidateData" -> new ValidateData(endpoint(plan.source()), endpoint(plan.target()), plan.tables());
             case "RedirectTraffic" -> new RedirectTraffic(endpoint(plan.target()));
             case "RevertTraffic" -> new RevertTraffic(endpoint(plan.source()));
+            case "StartReplication" -> new StartReplication(endpoint(plan.source()), endpoint(plan.target()),
+                    plan.tables(), plan.parallelism(), sync(plan));
+            case "AwaitReplicationCatchUp" -> new AwaitReplicationCatchUp(endpoint(plan.source()),
+                    endpoint(plan.target()), plan.tables(), sync(plan), plan.online().maxLag().toMillis(),
+                    plan.downtimeBudget().toMillis());
+            case "DrainReplication" -> new DrainReplication(endpoint(plan.source()), endpoint(plan.target()),
+                    plan.tables(), sync(plan), stallDeadline(state, now));
+            case "StopReplication" -> new StopReplication(endpoint(plan.source()), endpoint(plan.target()));
+            case "HoldTraffic" -> new HoldTraffic(plan.downtimeBudget().toMillis());
+            case "ReleaseTraffic" -> new ReleaseTraffic(state.failureReason() == null ? ""
+                    : state.failureReason());
             default -> throw new IllegalStateException("the saga asked for an unknown command " + request.name());
         };
         return new Command(envelope, payload);
@@ -166,6 +189,8 @@ public final class MessageMapper {
             case CUTOVER_COMPLETED -> new CutoverCompleted(notice.durationMillis(), text(notice));
             case CUTOVER_FAILED -> new CutoverFailed(text(notice), notice.compensated());
             case CUTOVER_ABORTED -> new CutoverAborted(text(notice));
+            case ALARM_RAISED -> new AlarmRaised(step, notice.details().isEmpty() ? "alarm" : notice.details().get(0),
+                    text(notice), notice.metrics());
         };
         return new LifecycleEvent(envelope, payload);
     }
@@ -191,7 +216,8 @@ public final class MessageMapper {
             return Topics.NOTIFICATION_COMMANDS;
         }
         if (payload instanceof ProvisionTarget || payload instanceof RedirectTraffic
-                || payload instanceof RevertTraffic) {
+                || payload instanceof RevertTraffic || payload instanceof HoldTraffic
+                || payload instanceof ReleaseTraffic) {
             return Topics.PROVISIONING_COMMANDS;
         }
         if (payload instanceof CheckReadiness || payload instanceof ValidateData || payload instanceof VerifyCutover) {
@@ -202,6 +228,17 @@ public final class MessageMapper {
 
     private static String text(Notice notice) {
         return notice.text() == null ? "" : notice.text();
+    }
+
+    private static OnlineSync sync(Plan plan) {
+        return new OnlineSync(plan.online().replicaIdentityFull(), plan.online().slotRetentionAlarmBytes(),
+                plan.online().keepSlot());
+    }
+
+    /** The write stall must end by the start of the stall plus the downtime budget. */
+    private static Instant stallDeadline(CutoverState state, Instant now) {
+        Instant started = state.writeStallStartedAt() == null ? now : state.writeStallStartedAt();
+        return started.plus(state.plan().downtimeBudget());
     }
 
     private static List<Stakeholder> stakeholders(Plan plan) {

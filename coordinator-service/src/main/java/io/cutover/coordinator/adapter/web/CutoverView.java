@@ -12,7 +12,7 @@ import io.cutover.coordinator.domain.StepState;
 public record CutoverView(String id, String title, String mode, String status, String source, String target,
                           Instant createdAt, Instant startedAt, Instant endedAt, Long durationMillis,
                           String failureReason, boolean pointOfNoReturnPassed, List<Step> steps,
-                          List<String> notifications) {
+                          List<String> notifications, List<String> alarms) {
 
     public record Step(String name, String status, int attempts, Instant startedAt, Instant endedAt,
                        Long durationMillis, String summary, String lastError, Map<String, Long> metrics,
@@ -23,7 +23,8 @@ public record CutoverView(String id, String title, String mode, String status, S
         return new CutoverView(s.id(), s.plan().title(), s.plan().mode().name(), s.status().name(),
                 s.plan().source().describe(), s.plan().target().describe(), s.createdAt(), s.startedAt(),
                 s.endedAt(), millis(s.startedAt(), s.endedAt()), s.failureReason(), s.pointOfNoReturnPassed(),
-                s.steps().stream().map(CutoverView::step).toList(), s.notifications());
+                s.steps().stream().map(CutoverView::step).toList(), s.notifications(),
+                s.alarms());
     }
 
     private static Step step(StepState st) {

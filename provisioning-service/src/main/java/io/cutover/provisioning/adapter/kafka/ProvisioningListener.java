@@ -1,5 +1,6 @@
 package io.cutover.provisioning.adapter.kafka;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -13,6 +14,12 @@ import io.cutover.provisioning.application.TargetProvider;
 import io.cutover.provisioning.application.TrafficSwitch;
 import io.cutover.schemas.Command;
 import io.cutover.schemas.DatabaseEndpoint;
+import io.cutover.schemas.HoldTraffic;
+import io.cutover.schemas.ReleaseTraffic;
+import io.cutover.schemas.TrafficHeld;
+import io.cutover.schemas.TrafficHoldFailed;
+import io.cutover.schemas.TrafficReleaseFailed;
+import io.cutover.schemas.TrafficReleased;
 import io.cutover.schemas.ProvisionTarget;
 import io.cutover.schemas.ProvisioningFailed;
 import io.cutover.schemas.RedirectTraffic;
@@ -47,6 +54,18 @@ public class ProvisioningListener {
         } else if (payload instanceof RedirectTraffic r) {
             jobs.run(command, Job.of(progress -> redirected(r.getTarget()),
                     (reason, progress) -> new TrafficRedirectFailed(reason, Map.of())));
+        } else if (payload instanceof HoldTraffic h) {
+            jobs.run(command, Job.of(progress -> {
+                traffic.hold(Duration.ofMillis(h.getMaxHoldMillis()));
+                return new TrafficHeld("proxy holds new queries to " + traffic.upstream() + " (at most "
+                        + h.getMaxHoldMillis() + " ms)", Map.of());
+            }, (reason, progress) -> new TrafficHoldFailed(reason, Map.of())));
+        } else if (payload instanceof ReleaseTraffic r) {
+            jobs.run(command, Job.of(progress -> {
+                long held = traffic.release();
+                return new TrafficReleased("proxy released held queries to " + traffic.upstream() + " after "
+                        + held + " ms", Map.of("heldMillis", held));
+            }, (reason, progress) -> new TrafficReleaseFailed(reason, Map.of())));
         } else if (payload instanceof RevertTraffic r) {
             jobs.run(command, Job.of(progress -> reverted(r.getSource()),
                     (reason, progress) -> new TrafficRevertFailed(reason, Map.of())));

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,7 +19,9 @@ import io.cutover.provisioning.application.TrafficSwitch;
 
 /**
  * A TCP proxy that applications connect to instead of the database. Its upstream moves without a restart: new
- * connections go to the new upstream, and connections to the old one are closed so that pools reconnect.
+ * connections go to the new upstream, and connections to the old one are closed so that pools reconnect. While
+ * traffic is held, new connections wait before they reach any upstream and bytes from applications wait before
+ * they reach the database, so that no new query starts during a switch.
  */
 public final class SwitchableTcpProxy implements TrafficSwitch, AutoCloseable {
 
@@ -27,6 +30,7 @@ public final class SwitchableTcpProxy implements TrafficSwitch, AutoCloseable {
     private final ServerSocket server;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong accepted = new AtomicLong();
+    private final Gate gate = new Gate();
     private volatile InetSocketAddress upstream;
     private volatile boolean closed;
 
@@ -59,7 +63,28 @@ public final class SwitchableTcpProxy implements TrafficSwitch, AutoCloseable {
             open.forEach(SwitchableTcpProxy::closeQuietly);
             log.info("proxy now sends new connections to {}; ended {} old sockets", upstream(), ended);
         }
+        long held = gate.open();
+        if (held > 0) {
+            log.info("proxy released traffic held for {} ms", held);
+        }
         return upstream();
+    }
+
+    @Override
+    public void hold(Duration maxHold) {
+        gate.close(maxHold);
+        log.info("proxy holds new connections and queries (at most {})", maxHold);
+    }
+
+    @Override
+    public long release() {
+        long held = gate.open();
+        log.info("proxy released traffic held for {} ms, to {}", held, upstream());
+        return held;
+    }
+
+    public boolean holding() {
+        return gate.isClosed();
     }
 
     @Override
@@ -72,12 +97,28 @@ public final class SwitchableTcpProxy implements TrafficSwitch, AutoCloseable {
             try {
                 Socket client = server.accept();
                 accepted.incrementAndGet();
-                connect(client);
+                if (gate.isClosed()) {
+                    Thread waiter = new Thread(() -> connectAfterHold(client), "cutover-proxy-held");
+                    waiter.setDaemon(true);
+                    waiter.start();
+                } else {
+                    connect(client);
+                }
             } catch (IOException e) {
                 if (!closed) {
                     log.warn("proxy accept failed: {}", e.getMessage());
                 }
             }
+        }
+    }
+
+    private void connectAfterHold(Socket client) {
+        try {
+            gate.pass();
+            connect(client);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(client);
         }
     }
 
@@ -95,19 +136,27 @@ public final class SwitchableTcpProxy implements TrafficSwitch, AutoCloseable {
         }
         open.add(client);
         open.add(server);
-        pump(client, server, "up");
-        pump(server, client, "down");
+        pump(client, server, "up", true);
+        pump(server, client, "down", false);
     }
 
-    private void pump(Socket from, Socket to, String direction) {
+    private void pump(Socket from, Socket to, String direction, boolean gated) {
         Thread t = new Thread(() -> {
             byte[] buffer = new byte[32 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    if (gated) {
+                        gate.pass();
+                    }
+                    if (to.isClosed()) {
+                        break; // a switch ended this connection while its query was held: it never ran
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (SocketException e) {
                 // the other side or a switch closed the connection: the normal end of a session
             } catch (IOException e) {

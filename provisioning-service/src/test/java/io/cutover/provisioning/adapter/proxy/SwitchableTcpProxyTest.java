@@ -9,6 +9,9 @@ import java.io.PrintWriter;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +36,63 @@ class SwitchableTcpProxyTest {
             try (Socket back = new Socket("127.0.0.1", proxy.port())) {
                 assertThat(ask(back, "back")).isEqualTo("blue:back");
             }
+        }
+    }
+
+    @Test
+    void heldQueriesWaitAndThenReachTheNewUpstream() throws Exception {
+        try (Echo blue = new Echo("blue"); Echo green = new Echo("green");
+             SwitchableTcpProxy proxy = new SwitchableTcpProxy("127.0.0.1", 0, "127.0.0.1", blue.port())) {
+            Socket open = new Socket("127.0.0.1", proxy.port());
+            assertThat(ask(open, "first")).isEqualTo("blue:first");
+
+            proxy.hold(Duration.ofSeconds(30));
+            CompletableFuture<String> onOpen = CompletableFuture.supplyAsync(() -> quietly(open, "during"));
+            CompletableFuture<String> onNew = CompletableFuture.supplyAsync(() -> {
+                try (Socket fresh = new Socket("127.0.0.1", proxy.port())) {
+                    return ask(fresh, "new");
+                } catch (IOException e) {
+                    return "failed: " + e.getMessage();
+                }
+            });
+            Thread.sleep(300);
+            assertThat(onOpen).isNotDone();
+            assertThat(onNew).isNotDone();
+
+            proxy.pointTo("127.0.0.1", green.port());
+
+            // the held query on the old connection never reached blue; the new connection went to green
+            assertThat(onOpen.get(5, TimeUnit.SECONDS)).isNull();
+            assertThat(onNew.get(5, TimeUnit.SECONDS)).isEqualTo("green:new");
+            assertThat(proxy.holding()).isFalse();
+        }
+    }
+
+    @Test
+    void aHoldEndsByItselfAtItsLimitAndAReleaseLetsQueriesGoOn() throws Exception {
+        try (Echo blue = new Echo("blue");
+             SwitchableTcpProxy proxy = new SwitchableTcpProxy("127.0.0.1", 0, "127.0.0.1", blue.port())) {
+            Socket open = new Socket("127.0.0.1", proxy.port());
+            proxy.hold(Duration.ofMillis(200));
+            long started = System.nanoTime();
+            assertThat(ask(open, "late")).isEqualTo("blue:late");
+            assertThat((System.nanoTime() - started) / 1_000_000).isGreaterThanOrEqualTo(150);
+
+            proxy.hold(Duration.ofSeconds(30));
+            CompletableFuture<String> held = CompletableFuture.supplyAsync(() -> quietly(open, "again"));
+            Thread.sleep(100);
+            assertThat(held).isNotDone();
+            assertThat(proxy.release()).isGreaterThanOrEqualTo(100);
+            assertThat(held.get(5, TimeUnit.SECONDS)).isEqualTo("blue:again");
+            assertThat(proxy.release()).isZero();
+        }
+    }
+
+    private static String quietly(Socket s, String line) {
+        try {
+            return ask(s, line);
+        } catch (IOException e) {
+            return null;
         }
     }
 

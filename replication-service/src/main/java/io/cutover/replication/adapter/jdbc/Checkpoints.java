@@ -51,6 +51,31 @@ final class Checkpoints {
         return done;
     }
 
+    /**
+     * Empties the tables an unfinished copy already filled and forgets their checkpoints, so that a copy from a new
+     * snapshot starts them over; the schema phases stay done.
+     */
+    int forgetTables(Connection target) throws SQLException {
+        prepare(target);
+        java.util.List<String> tables = new java.util.ArrayList<>();
+        for (String item : all(target).keySet()) {
+            if (item.startsWith("table:")) {
+                tables.add(Databases.qualified(item.substring("table:".length())));
+            }
+        }
+        if (!tables.isEmpty()) {
+            try (Statement st = target.createStatement()) {
+                st.execute("TRUNCATE " + String.join(", ", tables));
+            }
+            try (PreparedStatement ps = target.prepareStatement(
+                    "DELETE FROM " + TABLE + " WHERE cutover_id = ? AND item LIKE 'table:%'")) {
+                ps.setString(1, cutoverId);
+                ps.executeUpdate();
+            }
+        }
+        return tables.size();
+    }
+
     /** Records an item as finished, in the connection's current transaction. */
     void mark(Connection target, String item, long rows, long bytes) throws SQLException {
         try (PreparedStatement ps = target.prepareStatement("INSERT INTO " + TABLE

@@ -42,13 +42,28 @@ public final class PostgresDataTransfer implements DataTransfer {
     @Override
     public Result transfer(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target, List<String> wanted,
                            int parallelism, Progress progress) throws Exception {
+        return transfer(cutoverId, source, target, wanted, parallelism, progress, null);
+    }
+
+    /**
+     * The same copy from a snapshot exported elsewhere, for example by the creation of a replication slot, so that
+     * the copy and the change stream meet exactly. The exporter must keep the snapshot alive until this returns.
+     */
+    public Result transfer(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target, List<String> wanted,
+                           int parallelism, Progress progress, String importedSnapshot) throws Exception {
         long started = System.nanoTime();
         Checkpoints checkpoints = new Checkpoints(cutoverId);
         Map<String, Long> figures = new TreeMap<>();
         try (Connection snapshotHolder = Databases.open(source); Connection tgt = Databases.open(target)) {
             snapshotHolder.setAutoCommit(false);
             execute(snapshotHolder, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-            String snapshot = single(snapshotHolder, "SELECT pg_export_snapshot()");
+            String snapshot;
+            if (importedSnapshot == null) {
+                snapshot = single(snapshotHolder, "SELECT pg_export_snapshot()");
+            } else {
+                execute(snapshotHolder, "SET TRANSACTION SNAPSHOT '" + importedSnapshot.replace("'", "") + "'");
+                snapshot = importedSnapshot;
+            }
             List<String> names = Databases.tables(snapshotHolder, wanted);
             List<String> schemas = Databases.schemasOf(names);
             SchemaCopier.qualifyEverything(snapshotHolder);
@@ -103,6 +118,11 @@ public final class PostgresDataTransfer implements DataTransfer {
             figures.put("durationMillis", millisSince(started));
         }
         return new Result(summary(figures), figures);
+    }
+
+    /** See {@link Checkpoints#forgetTables}; returns how many tables were emptied. */
+    public int forgetCopiedTables(String cutoverId, Connection target) throws SQLException {
+        return new Checkpoints(cutoverId).forgetTables(target);
     }
 
     private long[] copyData(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target,
@@ -240,7 +260,8 @@ public final class PostgresDataTransfer implements DataTransfer {
         return tables;
     }
 
-    private static int syncSequences(Connection source, Connection target) throws SQLException {
+    /** Sets every sequence the target shares with the source to the source's last value; returns how many. */
+    public static int syncSequences(Connection source, Connection target) throws SQLException {
         int count = 0;
         try (Statement st = source.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT schemaname, sequencename, last_value FROM pg_sequences WHERE last_value IS NOT NULL");

@@ -11,7 +11,8 @@ import io.cutover.schemas.DatabaseEndpoint;
 
 /**
  * Fences by making the source database read-only for every new session, then ending the sessions that were open
- * so that they reconnect read-only. Unfencing resets the setting and ends the sessions opened while fenced, which
+ * so that they reconnect read-only. The online sync's own sessions (application name cutover-sync) and walsenders
+ * are kept: they carry the last changes to the target. Unfencing resets the setting and ends the sessions opened while fenced, which
  * would otherwise stay read-only.
  */
 public final class PostgresWriteFence implements WriteFence {
@@ -36,10 +37,25 @@ public final class PostgresWriteFence implements WriteFence {
             throws SQLException {
         try (Connection c = Databases.open(source); Statement st = c.createStatement()) {
             st.execute(READ_WRITE);
-            st.execute("ALTER DATABASE " + Databases.quote(source.getDatabase()) + " " + change);
+            // never queue behind a long transaction while every other session queues behind us: retry instead
+            st.execute("SET lock_timeout = '200ms'");
+            alter(st, "ALTER DATABASE " + Databases.quote(source.getDatabase()) + " " + change);
             int ended = endOtherSessions(st);
             verify(source, expected);
             return ended;
+        }
+    }
+
+    private static void alter(Statement st, String sql) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                st.execute(sql);
+                return;
+            } catch (SQLException e) {
+                if (!"55P03".equals(e.getSQLState()) || attempt >= 25) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -47,6 +63,7 @@ public final class PostgresWriteFence implements WriteFence {
         try (ResultSet rs = st.executeQuery("""
                 SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity
                 WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+                  AND application_name IS DISTINCT FROM 'cutover-sync'
                 """)) {
             rs.next();
             return rs.getInt(1);

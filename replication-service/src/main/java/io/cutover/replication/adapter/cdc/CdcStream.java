@@ -1,0 +1,191 @@
+package io.cutover.replication.adapter.cdc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.cutover.kit.Jobs;
+import io.cutover.kit.jdbc.Databases;
+import io.cutover.schemas.DatabaseEndpoint;
+import io.debezium.embedded.Connect;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+
+/**
+ * One cutover's change stream: Debezium's embedded engine reading the slot (pgoutput) on a single thread, handing
+ * each batch to the {@link ChangeApplier}. Only records of source transactions committed on the target are marked
+ * processed, so the slot never moves past what the target holds. The handler never throws: a failure stops the
+ * stream and is kept for the next command to report.
+ */
+final class CdcStream implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CdcStream.class);
+
+    private final String cutoverId;
+    private final DatabaseEndpoint source;
+    private final SyncNames names;
+    private final long slotFlushMillis;
+    private final StreamStats stats = new StreamStats();
+    private final ExecutorService runner;
+    private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+    private ChangeApplier applier;
+    private volatile String failure;
+    private volatile boolean stopping;
+
+    CdcStream(String cutoverId, DatabaseEndpoint source, SyncNames names, long slotFlushMillis) {
+        this.cutoverId = cutoverId;
+        this.slotFlushMillis = slotFlushMillis;
+        this.source = source;
+        this.names = names;
+        this.runner = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "cutover-cdc-" + cutoverId);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts reading from the slot's confirmed position; the target's stored position filters repeats. */
+    void start(DatabaseEndpoint target) throws SQLException {
+        Connection apply = Databases.open(target, target.getDatabase(),
+                Map.of("reWriteBatchedInserts", "true", "ApplicationName", "cutover-apply"));
+        long position = SyncState.read(apply, cutoverId).appliedLsn();
+        stats.startAt(position);
+        applier = new ChangeApplier(cutoverId, apply, position, stats);
+        engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+                .using(properties())
+                .using((success, message, error) -> {
+                    if (!success && !stopping && failure == null) {
+                        fail("the change stream stopped: " + message
+                                + (error == null ? "" : " (" + Jobs.describe(error) + ")"));
+                    }
+                })
+                .notifying(this::handle)
+                .build();
+        runner.execute(engine);
+        log.info("cutover {}: change stream started from {}", cutoverId, Lsn.text(position));
+    }
+
+    private void handle(List<RecordChangeEvent<SourceRecord>> events,
+                        DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) {
+        if (failure != null || stopping) {
+            return; // nothing marked: the slot keeps these changes for the next start
+        }
+        try {
+            List<SourceRecord> records = new ArrayList<>(events.size());
+            Map<SourceRecord, RecordChangeEvent<SourceRecord>> byRecord = new IdentityHashMap<>();
+            for (RecordChangeEvent<SourceRecord> e : events) {
+                records.add(e.record());
+                byRecord.put(e.record(), e);
+                Object lsn = e.record().sourceOffset().get("lsn");
+                if (lsn instanceof Number n) {
+                    stats.received(n.longValue());
+                }
+            }
+            ChangeApplier.Applied applied = applier.apply(records);
+            if (applied.lastCommitted() != null) {
+                committer.markProcessed(byRecord.get(applied.lastCommitted()));
+            }
+            committer.markBatchFinished();
+        } catch (Throwable e) {
+            // never let it escape: the engine would skip these records for good
+            fail("applying changes to the target failed: " + Jobs.describe(e));
+        }
+    }
+
+    void fail(String reason) {
+        if (failure == null) {
+            failure = reason;
+            log.error("cutover {}: {}", cutoverId, reason);
+            Thread stopper = new Thread(this::closeQuietly, "cutover-cdc-stop-" + cutoverId);
+            stopper.setDaemon(true);
+            stopper.start();
+        }
+    }
+
+    String failure() {
+        return failure;
+    }
+
+    StreamStats stats() {
+        return stats;
+    }
+
+    private Properties properties() {
+        Properties p = new Properties();
+        p.setProperty("name", "cutover-" + names.slot());
+        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        // the position that counts is the one stored in the target with the changes; the slot holds the rest
+        p.setProperty("offset.storage", "org.apache.kafka.connect.storage.MemoryOffsetBackingStore");
+        p.setProperty("offset.flush.interval.ms", String.valueOf(slotFlushMillis));
+        p.setProperty("errors.max.retries", "5");
+        p.setProperty("errors.retry.delay.initial.ms", "300");
+        p.setProperty("errors.retry.delay.max.ms", "3000");
+        p.setProperty("database.hostname", source.getHost());
+        p.setProperty("database.port", String.valueOf(source.getPort()));
+        p.setProperty("database.user", source.getUser());
+        p.setProperty("database.password", source.getPassword());
+        p.setProperty("database.dbname", source.getDatabase());
+        String sslmode = source.getOptions().get("sslmode");
+        if (sslmode != null) {
+            p.setProperty("database.sslmode", sslmode);
+        }
+        p.setProperty("topic.prefix", ChangeApplier.PREFIX);
+        p.setProperty("plugin.name", "pgoutput");
+        p.setProperty("slot.name", names.slot());
+        p.setProperty("publication.name", names.publication());
+        p.setProperty("publication.autocreate.mode", "disabled");
+        p.setProperty("slot.drop.on.stop", "false");
+        p.setProperty("snapshot.mode", "no_data");
+        p.setProperty("provide.transaction.metadata", "true");
+        p.setProperty("skipped.operations", "none");
+        p.setProperty("decimal.handling.mode", "string");
+        p.setProperty("interval.handling.mode", "string");
+        p.setProperty("hstore.handling.mode", "json");
+        p.setProperty("time.precision.mode", "adaptive_time_microseconds");
+        p.setProperty("include.unknown.datatypes", "false");
+        p.setProperty("unavailable.value.placeholder", PgText.UNAVAILABLE);
+        p.setProperty("max.batch.size", "4096");
+        p.setProperty("max.queue.size", "16384");
+        p.setProperty("poll.interval.ms", "10");
+        p.setProperty("status.update.interval.ms", "1000");
+        return p;
+    }
+
+    /** Stops reading and gives up any uncommitted part; the slot and the stored position stay. */
+    @Override
+    public void close() {
+        stopping = true;
+        closeQuietly();
+        runner.shutdown();
+    }
+
+    private synchronized void closeQuietly() {
+        try {
+            if (engine != null) {
+                engine.close();
+                engine = null;
+            }
+        } catch (Exception e) {
+            log.warn("cutover {}: closing the change stream: {}", cutoverId, Jobs.describe(e));
+        }
+        try {
+            if (applier != null) {
+                applier.close();
+                applier = null;
+            }
+        } catch (SQLException e) {
+            log.warn("cutover {}: closing the apply session: {}", cutoverId, Jobs.describe(e));
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.cutover.replication.adapter.cdc;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+
+/**
+ * Turns the values of Debezium change events back into PostgreSQL's text input form, to be cast to the target
+ * column's type in the statement. The connector runs with decimals and intervals as strings, so no precision is
+ * lost on the way; a type this cannot express is refused by name, never written wrong.
+ */
+final class PgText {
+
+    /** What the connector puts in place of an unchanged TOAST value; such a column is left as it is. */
+    static final String UNAVAILABLE = "__cutover_unchanged_toast__";
+    private static final byte[] UNAVAILABLE_BYTES = UNAVAILABLE.getBytes(StandardCharsets.UTF_8);
+    private static final HexFormat HEX = HexFormat.of();
+
+    private PgText() {
+    }
+
+    static boolean unchangedToast(Object value) {
+        if (value instanceof String s) {
+            return s.equals(UNAVAILABLE);
+        }
+        if (value instanceof ByteBuffer b) {
+            return b.remaining() == UNAVAILABLE_BYTES.length && Arrays.equals(bytes(b), UNAVAILABLE_BYTES);
+        }
+        if (value instanceof byte[] b) {
+            return Arrays.equals(b, UNAVAILABLE_BYTES);
+        }
+        if (value instanceof List<?> list && list.size() == 1) {
+            return unchangedToast(list.get(0));
+        }
+        return false;
+    }
+
+    /** The text input form of value, or null for SQL NULL. */
+    static String text(Schema schema, Object value, String column) {
+        if (value == null) {
+            return null;
+        }
+        String name = schema.name();
+        if (name != null) {
+            switch (name) {
+                case "io.debezium.time.Date":
+                    return LocalDate.ofEpochDay(((Number) value).longValue()).toString();
+                case "io.debezium.time.Time":
+                    return LocalTime.ofNanoOfDay(((Number) value).longValue() * 1_000_000L).toString();
+                case "io.debezium.time.MicroTime":
+                    return LocalTime.ofNanoOfDay(((Number) value).longValue() * 1_000L).toString();
+                case "io.debezium.time.NanoTime":
+                    return LocalTime.ofNanoOfDay(((Number) value).longValue()).toString();
+                case "io.debezium.time.Timestamp":
+                    return timestamp(((Number) value).longValue(), 1_000L, 1_000_000L);
+                case "io.debezium.time.MicroTimestamp":
+                    return timestamp(((Number) value).longValue(), 1_000_000L, 1_000L);
+                case "io.debezium.time.NanoTimestamp":
+                    return timestamp(((Number) value).longValue(), 1_000_000_000L, 1L);
+                case "org.apache.kafka.connect.data.Decimal":
+                    return ((BigDecimal) value).toPlainString();
+                case "io.debezium.data.VariableScaleDecimal": {
+                    Struct s = (Struct) value;
+                    return new BigDecimal(new BigInteger(s.getBytes("value")), s.getInt32("scale"))
+                            .toPlainString();
+                }
+                case "io.debezium.data.Bits":
+                    throw new UnsupportedTypeException(column, "bit strings");
+                default:
+                    break;
+            }
+        }
+        return switch (schema.type()) {
+            case INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, BOOLEAN, STRING -> value.toString();
+            case BYTES -> "\\x" + HEX.formatHex(value instanceof ByteBuffer b ? bytes(b) : (byte[]) value);
+            case ARRAY -> array(schema.valueSchema(), (List<?>) value, column);
+            default -> throw new UnsupportedTypeException(column, schema.type() + " " + (name == null ? "" : name));
+        };
+    }
+
+    private static String array(Schema element, List<?> values, String column) {
+        StringBuilder out = new StringBuilder("{");
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            String text = text(element, values.get(i), column);
+            if (text == null) {
+                out.append("NULL");
+            } else {
+                out.append('"').append(text.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            }
+        }
+        return out.append('}').toString();
+    }
+
+    private static String timestamp(long value, long perSecond, long nanosPerUnit) {
+        long seconds = Math.floorDiv(value, perSecond);
+        long nanos = Math.floorMod(value, perSecond) * nanosPerUnit;
+        return LocalDateTime.ofEpochSecond(seconds, (int) nanos, ZoneOffset.UTC).toString();
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        ByteBuffer copy = b.duplicate();
+        byte[] out = new byte[copy.remaining()];
+        copy.get(out);
+        return out;
+    }
+
+    /** A column whose type the change stream carries in a form this cannot turn back into the same value. */
+    static final class UnsupportedTypeException extends IllegalStateException {
+        UnsupportedTypeException(String column, String what) {
+            super("column " + column + " holds " + what + ", which the online sync cannot apply yet");
+        }
+    }
+}

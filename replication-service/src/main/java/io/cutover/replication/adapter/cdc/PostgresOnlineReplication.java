@@ -1,0 +1,300 @@
+package io.cutover.replication.adapter.cdc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.cutover.kit.Progress;
+import io.cutover.kit.jdbc.Databases;
+import io.cutover.replication.adapter.jdbc.PostgresDataTransfer;
+import io.cutover.replication.application.OnlineReplication;
+import io.cutover.schemas.DatabaseEndpoint;
+import io.cutover.schemas.OnlineSync;
+
+/**
+ * Online sync on PostgreSQL: publication and slot on the source, a copy from the slot's exported snapshot (the same
+ * parallel COPY as the offline transfer), then Debezium streaming from the slot into the target. This bean owns
+ * every running stream and closes them when the service stops.
+ */
+public final class PostgresOnlineReplication implements OnlineReplication, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PostgresOnlineReplication.class);
+
+    /** Where alarms raised while a stream runs go, for example to the coordinator. */
+    @FunctionalInterface
+    public interface Alarms {
+        void raise(String cutoverId, String summary, Map<String, Long> figures);
+    }
+
+    private record Running(CdcStream stream, SourceWatch watch, ScheduledFuture<?> ticking) {
+    }
+
+    private final PostgresDataTransfer transfer;
+    private final long watchMillis;
+    private final long slotFlushMillis;
+    private final Map<String, Running> streams = new ConcurrentHashMap<>();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService watches = Executors.newScheduledThreadPool(1, r -> {
+        Thread t = new Thread(r, "cutover-source-watch");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Alarms alarms = (id, summary, figures) -> log.warn("cutover {}: {}", id, summary);
+
+    /**
+     * @param watchMillis how often the source is watched and a heartbeat written
+     * @param slotFlushMillis how often the slot is told what the target holds, letting the source recycle WAL;
+     *                        a crash repeats at most this much, and the repeats are recognised and skipped
+     */
+    public PostgresOnlineReplication(PostgresDataTransfer transfer, long watchMillis, long slotFlushMillis) {
+        this.transfer = transfer;
+        this.watchMillis = watchMillis;
+        this.slotFlushMillis = slotFlushMillis;
+    }
+
+    public void onAlarm(Alarms sink) {
+        this.alarms = sink;
+    }
+
+    @Override
+    public Result start(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target, List<String> wanted,
+                        int parallelism, OnlineSync sync, Progress progress) throws Exception {
+        synchronized (lock(cutoverId)) {
+            SyncNames names = SyncNames.of(cutoverId);
+            Map<String, Long> figures = new TreeMap<>();
+            String copy;
+            try (Connection src = openSource(source); Connection tgt = Databases.open(target)) {
+                SyncState.prepare(tgt);
+                SyncState.Row state = SyncState.read(tgt, cutoverId);
+                List<String> tables = Databases.tables(src, wanted);
+                if (state.copied()) {
+                    if (!SourceSlots.slotExists(src, names)) {
+                        throw new IllegalStateException("replication slot " + names.slot() + " is gone from the"
+                                + " source, so changes since the copy cannot be streamed; drop the target's tables"
+                                + " and start a new cutover");
+                    }
+                    copy = "the copy was already done";
+                } else {
+                    stopStream(cutoverId);
+                    refuseKeyless(src, tables, sync.getReplicaIdentityFull());
+                    if (SourceSlots.slotExists(src, names)) {
+                        // a copy that did not finish: its snapshot is gone, so it starts over from a new slot
+                        SourceSlots.drop(src, names);
+                        int emptied = transfer.forgetCopiedTables(cutoverId, tgt);
+                        figures.put("tablesCopiedAgain", (long) emptied);
+                    }
+                    SourceSlots.preparePublication(src, names, tables, sync.getReplicaIdentityFull());
+                    try (SourceSlots.NewSlot slot = SourceSlots.createSlot(source, names)) {
+                        progress.summary("slot " + names.slot() + " created at " + Lsn.text(slot.consistentPoint)
+                                + "; copying from its snapshot");
+                        var copied = transfer.transfer(cutoverId, source, target, wanted, parallelism, progress,
+                                slot.snapshot);
+                        SyncState.copied(tgt, cutoverId, slot.consistentPoint);
+                        figures.putAll(copied.figures());
+                        figures.put("startLsn", slot.consistentPoint);
+                        copy = copied.summary();
+                    }
+                }
+                ensureStreaming(cutoverId, source, target, tables, wanted.isEmpty(), sync);
+            }
+            return new Result("initial copy: " + copy + "; streaming changes from slot " + names.slot(), figures);
+        }
+    }
+
+    @Override
+    public Result awaitCatchUp(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target,
+                               List<String> wanted, OnlineSync sync, long maxLagMillis, long budgetMillis,
+                               Progress progress) throws Exception {
+        Running running = resume(cutoverId, source, target, wanted, sync);
+        long since = System.currentTimeMillis();
+        while (true) {
+            requireHealthy(cutoverId, running);
+            Map<String, Long> f = running.stream().stats().figures();
+            f.forEach(progress::set);
+            long lag = f.get("lagMillis");
+            long eta = f.get("drainEtaMillis");
+            progress.summary(String.format("lag %,d ms (%,d bytes: %,d to read, %,d to apply), applying %,d changes/s,"
+                            + " drain ETA %s", lag, f.get("lagBytes"), f.get("readLagBytes"), f.get("applyLagBytes"),
+                    f.get("applyRate"), eta < 0 ? "unknown" : eta + " ms"));
+            boolean measured = System.currentTimeMillis() - since >= 2 * watchMillis;
+            if (measured && lag <= maxLagMillis && eta >= 0 && eta <= budgetMillis) {
+                running.watch().tick(); // one last look at the source's schema before saying go
+                requireHealthy(cutoverId, running);
+                return new Result(String.format("go: lag %,d ms within %,d ms and drain ETA %,d ms within the"
+                        + " downtime budget of %,d ms", lag, maxLagMillis, eta, budgetMillis), f);
+            }
+            Thread.sleep(Math.min(200, watchMillis));
+        }
+    }
+
+    @Override
+    public Result drain(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target, List<String> wanted,
+                       OnlineSync sync, Instant deadline, Progress progress) throws Exception {
+        long started = System.nanoTime();
+        Running running = resume(cutoverId, source, target, wanted, sync);
+        long marker = running.watch().mark("drain:" + cutoverId);
+        progress.summary("waiting for the target to apply the source's final position " + Lsn.text(marker));
+        while (running.stream().stats().appliedLsn() < marker) {
+            requireHealthy(cutoverId, running);
+            if (Instant.now().isAfter(deadline)) {
+                StreamStats s = running.stream().stats();
+                throw new IllegalStateException(String.format("the target had not applied the source's final"
+                        + " position %s by the write-stall deadline (applied up to %s, %,d bytes behind)",
+                        Lsn.text(marker), Lsn.text(s.appliedLsn()), Math.max(0, marker - s.appliedLsn())));
+            }
+            Thread.sleep(2);
+        }
+        long caughtUp = System.nanoTime();
+        running.watch().tick();
+        requireHealthy(cutoverId, running);
+        Map<String, Long> figures = new TreeMap<>(running.stream().stats().figures());
+        stopStream(cutoverId);
+        int sequences;
+        try (Connection src = openSource(source); Connection tgt = Databases.open(target)) {
+            sequences = PostgresDataTransfer.syncSequences(src, tgt);
+            if (!sync.getKeepSlot()) {
+                SourceSlots.drop(src, SyncNames.of(cutoverId));
+            }
+        }
+        figures.put("finalLsn", marker);
+        figures.put("catchUpMillis", (caughtUp - started) / 1_000_000);
+        figures.put("drainMillis", (System.nanoTime() - started) / 1_000_000);
+        figures.put("sequences", (long) sequences);
+        return new Result(String.format("target applied the source's final position %s in %,d ms; %d sequences"
+                + " set; stream stopped; slot %s", Lsn.text(marker), figures.get("catchUpMillis"), sequences,
+                sync.getKeepSlot() ? "kept for a fallback" : "and publication dropped"), figures);
+    }
+
+    @Override
+    public Result stop(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target) throws Exception {
+        boolean wasRunning = stopStream(cutoverId);
+        try (Connection src = openSource(source)) {
+            SourceSlots.drop(src, SyncNames.of(cutoverId));
+        }
+        return new Result((wasRunning ? "stream stopped" : "no stream was running") + "; slot and publication of "
+                + cutoverId + " dropped from the source", Map.of());
+    }
+
+    /** The stream of this cutover, started again from the slot when this service was restarted meanwhile. */
+    private Running resume(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target, List<String> wanted,
+                           OnlineSync sync) throws SQLException {
+        synchronized (lock(cutoverId)) {
+            try (Connection src = openSource(source); Connection tgt = Databases.open(target)) {
+                SyncState.prepare(tgt);
+                if (!SyncState.read(tgt, cutoverId).copied()) {
+                    throw new IllegalStateException("the online sync of cutover " + cutoverId
+                            + " has not finished its initial copy on this target");
+                }
+                return ensureStreaming(cutoverId, source, target, Databases.tables(src, wanted), wanted.isEmpty(),
+                        sync);
+            }
+        }
+    }
+
+    private Running ensureStreaming(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target,
+                                    List<String> tables, boolean allTables, OnlineSync sync) throws SQLException {
+        Running running = streams.get(cutoverId);
+        if (running != null && running.stream().failure() == null) {
+            return running;
+        }
+        if (running != null) {
+            stopStream(cutoverId); // failed before: try once more from the slot, which kept every change
+        }
+        SyncNames names = SyncNames.of(cutoverId);
+        CdcStream stream = new CdcStream(cutoverId, source, names, slotFlushMillis);
+        SourceWatch watch = new SourceWatch(source, target, names, tables, allTables,
+                sync.getSlotRetentionAlarmBytes(), stream,
+                (summary, figures) -> alarms.raise(cutoverId, summary, figures));
+        stream.start(target);
+        watch.tick();
+        ScheduledFuture<?> ticking = watches.scheduleWithFixedDelay(watch::tick, watchMillis, watchMillis,
+                TimeUnit.MILLISECONDS);
+        Running started = new Running(stream, watch, ticking);
+        streams.put(cutoverId, started);
+        return started;
+    }
+
+    private void requireHealthy(String cutoverId, Running running) {
+        String failure = running.stream().failure();
+        if (failure != null) {
+            throw new IllegalStateException(failure);
+        }
+        if (streams.get(cutoverId) != running) {
+            throw new IllegalStateException("the change stream of cutover " + cutoverId + " was stopped");
+        }
+    }
+
+    private boolean stopStream(String cutoverId) {
+        Running running = streams.remove(cutoverId);
+        if (running == null) {
+            return false;
+        }
+        running.ticking().cancel(false);
+        running.stream().close();
+        running.watch().close();
+        return true;
+    }
+
+    /** Tables without a primary key must be named for REPLICA IDENTITY FULL, or have an identity of their own. */
+    private static void refuseKeyless(Connection src, List<String> tables, List<String> full) throws SQLException {
+        List<String> refused = new ArrayList<>();
+        try (PreparedStatement ps = src.prepareStatement("""
+                SELECT c.relreplident, EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)
+                FROM pg_class c WHERE c.oid = to_regclass(?)""")) {
+            for (String table : tables) {
+                ps.setString(1, Databases.qualified(table));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    String identity = rs.getString(1);
+                    boolean keyed = rs.getBoolean(2);
+                    boolean ok = "f".equals(identity) || "i".equals(identity) || (keyed && "d".equals(identity))
+                            || full.contains(table);
+                    if (!ok) {
+                        refused.add(table);
+                    }
+                }
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new IllegalArgumentException("tables without a primary key or replica identity: "
+                    + String.join(", ", refused) + "; their updates and deletes cannot be matched on the target."
+                    + " Add a primary key, or name them under replicaIdentityFull in the plan");
+        }
+    }
+
+    /** A source session that may write Cutover's own objects even while the fence makes the source read-only. */
+    private static Connection openSource(DatabaseEndpoint source) throws SQLException {
+        Connection c = Databases.open(source, source.getDatabase(), Map.of("ApplicationName", "cutover-sync"));
+        try (var st = c.createStatement()) {
+            st.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE");
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    private Object lock(String cutoverId) {
+        return locks.computeIfAbsent(cutoverId, k -> new Object());
+    }
+
+    @Override
+    public void close() {
+        new ArrayList<>(streams.keySet()).forEach(this::stopStream);
+        watches.shutdownNow();
+    }
+}

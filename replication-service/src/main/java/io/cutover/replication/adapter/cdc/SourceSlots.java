@@ -1,0 +1,128 @@
+package io.cutover.replication.adapter.cdc;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Collectors;
+
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
+import org.postgresql.replication.ReplicationSlotInfo;
+
+import io.cutover.kit.jdbc.Databases;
+import io.cutover.schemas.DatabaseEndpoint;
+
+/** The source side of an online sync: publication, replica identities and the logical replication slot. */
+final class SourceSlots {
+
+    private SourceSlots() {
+    }
+
+    /** A new slot whose exported snapshot stays valid until {@link #close()}: copy from it before closing. */
+    static final class NewSlot implements AutoCloseable {
+        private final Connection replication;
+        final String snapshot;
+        final long consistentPoint;
+
+        NewSlot(Connection replication, String snapshot, long consistentPoint) {
+            this.replication = replication;
+            this.snapshot = snapshot;
+            this.consistentPoint = consistentPoint;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            replication.close();
+        }
+    }
+
+    /** The publication over the tables, and REPLICA IDENTITY FULL on the keyless tables the plan chose. */
+    static void preparePublication(Connection source, SyncNames names, List<String> tables, List<String> full)
+            throws SQLException {
+        for (String table : full) {
+            execute(source, "ALTER TABLE " + Databases.qualified(table) + " REPLICA IDENTITY FULL");
+        }
+        execute(source, "DROP PUBLICATION IF EXISTS " + Databases.quote(names.publication()));
+        execute(source, "CREATE PUBLICATION " + Databases.quote(names.publication()) + " FOR TABLE "
+                + tables.stream().map(Databases::qualified).collect(Collectors.joining(", ")));
+    }
+
+    /** Creates the slot over a replication connection, which exports the snapshot the slot starts from. */
+    static NewSlot createSlot(DatabaseEndpoint source, SyncNames names) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", source.getUser());
+        props.setProperty("password", source.getPassword());
+        props.setProperty("ApplicationName", "cutover-slot");
+        source.getOptions().forEach(props::setProperty);
+        PGProperty.REPLICATION.set(props, "database");
+        PGProperty.PREFER_QUERY_MODE.set(props, "simple");
+        PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "10");
+        Connection replication = DriverManager.getConnection(Databases.url(source, source.getDatabase()), props);
+        try {
+            ReplicationSlotInfo info = replication.unwrap(PGConnection.class).getReplicationAPI()
+                    .createReplicationSlot().logical().withSlotName(names.slot()).withOutputPlugin("pgoutput")
+                    .make();
+            if (info.getSnapshotName() == null) {
+                throw new SQLException("the server exported no snapshot with slot " + names.slot());
+            }
+            return new NewSlot(replication, info.getSnapshotName(), info.getConsistentPoint().asLong());
+        } catch (SQLException | RuntimeException e) {
+            replication.close();
+            throw e;
+        }
+    }
+
+    static boolean slotExists(Connection source, SyncNames names) throws SQLException {
+        try (PreparedStatement ps = source.prepareStatement(
+                "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, names.slot());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Drops the slot (ending a session still streaming from it) and the publication; both may be missing. */
+    static void drop(Connection source, SyncNames names) throws SQLException {
+        try (PreparedStatement end = source.prepareStatement("""
+                SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots
+                WHERE slot_name = ? AND active_pid IS NOT NULL""")) {
+            end.setString(1, names.slot());
+            end.execute();
+        }
+        for (int attempt = 1; ; attempt++) {
+            try (PreparedStatement drop = source.prepareStatement(
+                    "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ?")) {
+                drop.setString(1, names.slot());
+                drop.execute();
+                break;
+            } catch (SQLException e) {
+                // a terminated walsender lets go of its slot a moment after it is told to
+                if (attempt >= 50 || !"55006".equals(e.getSQLState())) {
+                    throw e;
+                }
+                sleep(100);
+            }
+        }
+        execute(source, "DROP PUBLICATION IF EXISTS " + Databases.quote(names.publication()));
+    }
+
+    static void execute(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package io.cutover.replication.adapter.cdc;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The figures of one stream, shared by the apply thread and the watch: positions, counts, and the latency of each
+ * applied commit (target commit time minus source commit time). Heartbeats the watch writes to the source give a
+ * latency even when the application writes nothing, and show a stalled stream by the age of the oldest unapplied.
+ */
+final class StreamStats {
+
+    private static final int MAX_SAMPLES = 500_000;
+
+    private long receivedLsn;
+    private long appliedLsn;
+    private long appliedTransactions;
+    private long appliedChanges;
+    private long skippedTransactions;
+    private long lastLatencyMillis;
+    private long sourceLsn;
+    private long slotRetentionBytes;
+    private final Deque<Long> heartbeatsInFlight = new ArrayDeque<>();
+    private long[] latencies = new long[1024];
+    private int latencyCount;
+    private final Deque<long[]> rateWindow = new ArrayDeque<>();
+
+    synchronized void received(long lsn) {
+        receivedLsn = Math.max(receivedLsn, lsn);
+    }
+
+    synchronized void applied(long transactions, long changes, long lsn, long oldestCommitMillis) {
+        appliedTransactions += transactions;
+        appliedChanges += changes;
+        appliedLsn = Math.max(appliedLsn, lsn);
+        receivedLsn = Math.max(receivedLsn, lsn);
+        lastLatencyMillis = Math.max(0, System.currentTimeMillis() - oldestCommitMillis);
+        if (latencyCount == latencies.length && latencies.length < MAX_SAMPLES) {
+            latencies = Arrays.copyOf(latencies, latencies.length * 2);
+        }
+        latencies[latencyCount % latencies.length] = lastLatencyMillis;
+        latencyCount++;
+    }
+
+    synchronized void startAt(long lsn) {
+        appliedLsn = Math.max(appliedLsn, lsn);
+        receivedLsn = Math.max(receivedLsn, lsn);
+    }
+
+    synchronized void skipped() {
+        skippedTransactions++;
+    }
+
+    synchronized void heartbeatEmitted(long millis) {
+        heartbeatsInFlight.addLast(millis);
+    }
+
+    /** A heartbeat reached the apply: it and every older one are through. */
+    synchronized void heartbeatReceived(long emittedMillis) {
+        while (!heartbeatsInFlight.isEmpty() && heartbeatsInFlight.peekFirst() <= emittedMillis) {
+            heartbeatsInFlight.removeFirst();
+        }
+    }
+
+    synchronized void source(long currentLsn, long retentionBytes) {
+        sourceLsn = currentLsn;
+        slotRetentionBytes = retentionBytes;
+        long now = System.currentTimeMillis();
+        rateWindow.addLast(new long[] {now, appliedChanges, appliedLsn});
+        while (rateWindow.size() > 2 && now - rateWindow.peekFirst()[0] > 5_000) {
+            rateWindow.removeFirst();
+        }
+    }
+
+    synchronized long appliedLsn() {
+        return appliedLsn;
+    }
+
+    synchronized long appliedTransactions() {
+        return appliedTransactions;
+    }
+
+    synchronized long appliedChanges() {
+        return appliedChanges;
+    }
+
+    synchronized long skippedTransactions() {
+        return skippedTransactions;
+    }
+
+    /** How far behind the target is, in time: the last commit's latency, or longer if a heartbeat is stuck. */
+    synchronized long lagMillis() {
+        long stuck = heartbeatsInFlight.isEmpty() ? 0 : System.currentTimeMillis() - heartbeatsInFlight.peekFirst();
+        return Math.max(lastLatencyMillis, stuck);
+    }
+
+    synchronized long lagBytes() {
+        return Math.max(0, sourceLsn - appliedLsn);
+    }
+
+    synchronized long readLagBytes() {
+        return Math.max(0, sourceLsn - receivedLsn);
+    }
+
+    /** Changes applied per second over the last few seconds. */
+    synchronized long applyRate() {
+        if (rateWindow.size() < 2) {
+            return 0;
+        }
+        long[] first = rateWindow.peekFirst();
+        long[] last = rateWindow.peekLast();
+        return (last[1] - first[1]) * 1000 / Math.max(1, last[0] - first[0]);
+    }
+
+    /** Source WAL bytes applied per second over the last few seconds. */
+    synchronized long applyBytesRate() {
+        if (rateWindow.size() < 2) {
+            return 0;
+        }
+        long[] first = rateWindow.peekFirst();
+        long[] last = rateWindow.peekLast();
+        return (last[2] - first[2]) * 1000 / Math.max(1, last[0] - first[0]);
+    }
+
+    /** How long the backlog takes to apply at the current rate; -1 when nothing is being applied yet. */
+    synchronized long drainEtaMillis() {
+        long lag = lagBytes();
+        if (lag < 64 * 1024) {
+            return 0;
+        }
+        long rate = applyBytesRate();
+        return rate <= 0 ? -1 : lag * 1000 / rate;
+    }
+
+    synchronized long latencyPercentile(double p) {
+        int n = Math.min(latencyCount, latencies.length);
+        if (n == 0) {
+            return 0;
+        }
+        long[] copy = Arrays.copyOf(latencies, n);
+        Arrays.sort(copy);
+        return copy[(int) Math.min(n - 1, Math.ceil(p * n) - 1)];
+    }
+
+    synchronized Map<String, Long> figures() {
+        Map<String, Long> f = new TreeMap<>();
+        f.put("lagMillis", lagMillis());
+        f.put("lagBytes", lagBytes());
+        f.put("readLagBytes", readLagBytes());
+        f.put("applyLagBytes", Math.max(0, receivedLsn - appliedLsn));
+        f.put("applyRate", applyRate());
+        f.put("drainEtaMillis", drainEtaMillis());
+        f.put("appliedTransactions", appliedTransactions);
+        f.put("appliedChanges", appliedChanges);
+        f.put("repeatedTransactionsSkipped", skippedTransactions);
+        f.put("lagP50Millis", latencyPercentile(0.50));
+        f.put("lagP99Millis", latencyPercentile(0.99));
+        f.put("lagMaxMillis", latencyPercentile(1.0));
+        f.put("slotRetentionBytes", slotRetentionBytes);
+        return f;
+    }
+}

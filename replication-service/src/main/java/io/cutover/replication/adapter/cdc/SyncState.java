@@ -1,0 +1,90 @@
+package io.cutover.replication.adapter.cdc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+
+import io.cutover.kit.jdbc.Databases;
+
+/**
+ * The online sync's state in the target database: whether the copy is done and the commit position of the last
+ * source transaction applied. The position is written in the same transaction as the changes it covers, which is
+ * what makes the apply exactly-once across crashes.
+ */
+final class SyncState {
+
+    static final String TABLE = Databases.STATE_SCHEMA + ".online_sync";
+
+    /** copied: the initial copy is complete; appliedLsn: commit LSN of the last applied source transaction. */
+    record Row(boolean copied, long appliedLsn, long transactions, long changes) {
+    }
+
+    private SyncState() {
+    }
+
+    static void prepare(Connection target) throws SQLException {
+        try (Statement st = target.createStatement()) {
+            st.execute("CREATE SCHEMA IF NOT EXISTS " + Databases.STATE_SCHEMA);
+            st.execute("""
+                    CREATE TABLE IF NOT EXISTS %s (
+                      cutover_id text PRIMARY KEY,
+                      copied boolean NOT NULL DEFAULT false,
+                      applied_lsn bigint NOT NULL DEFAULT 0,
+                      source_commit_time timestamptz,
+                      transactions bigint NOT NULL DEFAULT 0,
+                      changes bigint NOT NULL DEFAULT 0,
+                      updated_at timestamptz NOT NULL DEFAULT now())""".formatted(TABLE));
+        }
+    }
+
+    static Row read(Connection target, String cutoverId) throws SQLException {
+        try (PreparedStatement ps = target.prepareStatement(
+                "SELECT copied, applied_lsn, transactions, changes FROM " + TABLE + " WHERE cutover_id = ?")) {
+            ps.setString(1, cutoverId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Row(rs.getBoolean(1), rs.getLong(2), rs.getLong(3), rs.getLong(4))
+                        : new Row(false, 0, 0, 0);
+            }
+        }
+    }
+
+    /** The copy is done and consistent with the slot from startLsn on. */
+    static void copied(Connection target, String cutoverId, long startLsn) throws SQLException {
+        try (PreparedStatement ps = target.prepareStatement("INSERT INTO " + TABLE
+                + " (cutover_id, copied, applied_lsn) VALUES (?, true, ?) ON CONFLICT (cutover_id) DO UPDATE"
+                + " SET copied = true, applied_lsn = excluded.applied_lsn, updated_at = now()")) {
+            ps.setString(1, cutoverId);
+            ps.setLong(2, startLsn);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Moves the position forward, inside the caller's transaction. */
+    static void advance(Connection target, String cutoverId, long lsn, long commitMillis, long transactions,
+                        long changes) throws SQLException {
+        try (PreparedStatement ps = target.prepareStatement("UPDATE " + TABLE + " SET applied_lsn = ?,"
+                + " source_commit_time = ?, transactions = transactions + ?, changes = changes + ?,"
+                + " updated_at = now() WHERE cutover_id = ? AND applied_lsn < ?")) {
+            ps.setLong(1, lsn);
+            ps.setTimestamp(2, new Timestamp(commitMillis));
+            ps.setLong(3, transactions);
+            ps.setLong(4, changes);
+            ps.setString(5, cutoverId);
+            ps.setLong(6, lsn);
+            if (ps.executeUpdate() != 1) {
+                throw new SQLException("the apply position of cutover " + cutoverId + " is missing or already past "
+                        + Lsn.text(lsn) + ": another apply is running against this target");
+            }
+        }
+    }
+
+    static void forget(Connection target, String cutoverId) throws SQLException {
+        try (PreparedStatement ps = target.prepareStatement("DELETE FROM " + TABLE + " WHERE cutover_id = ?")) {
+            ps.setString(1, cutoverId);
+            ps.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.cutover.replication.application;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import io.cutover.kit.Progress;
+import io.cutover.schemas.DatabaseEndpoint;
+import io.cutover.schemas.OnlineSync;
+
+/**
+ * Online sync of one cutover: a copy consistent with a change stream, then the stream applied to the target. The
+ * idempotency key of every operation is the cutover id: the state (slot, copy done, applied position) lives in the
+ * source's slot and the target's cutover_state schema, so a re-sent command, or one sent to a restarted service,
+ * resumes where the last one stood and never applies a change twice.
+ */
+public interface OnlineReplication {
+
+    /** What an operation did, for the outcome and the report. */
+    record Result(String summary, Map<String, Long> figures) {
+    }
+
+    /** Copies what is not copied yet and makes sure the stream runs. */
+    Result start(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target, List<String> tables,
+                 int parallelism, OnlineSync sync, Progress progress) throws Exception;
+
+    /** Returns once the lag is under maxLagMillis and the drain ETA fits the budget; reports lag at each beat. */
+    Result awaitCatchUp(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target, List<String> tables,
+                        OnlineSync sync, long maxLagMillis, long budgetMillis, Progress progress) throws Exception;
+
+    /**
+     * With the source fenced: waits until the target has applied the source's final position, sets the sequences,
+     * stops the stream and, unless the plan keeps them, drops the slot and publication. Fails at the deadline.
+     */
+    Result drain(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target, List<String> tables,
+                 OnlineSync sync, Instant deadline, Progress progress) throws Exception;
+
+    /** Stops the stream and drops the slot and publication; tolerates a sync that never started. */
+    Result stop(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target) throws Exception;
+}

@@ -1,0 +1,300 @@
+package io.cutover.replication.adapter.cdc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.cutover.kit.Progress;
+import io.cutover.replication.adapter.jdbc.PostgresDataTransfer;
+import io.cutover.replication.application.OnlineReplication;
+import io.cutover.schemas.DatabaseEndpoint;
+import io.cutover.schemas.OnlineSync;
+import io.cutover.testing.Sql;
+import io.cutover.testing.TestPostgres;
+
+/** Online sync against embedded PostgreSQL: copy, stream, crash and restart, schema changes, the drain. */
+class PostgresOnlineReplicationTest {
+
+    private static final List<String> TABLES = List.of("public.accounts", "public.docs", "public.events",
+            "public.audit");
+    private static final OnlineSync SYNC = OnlineSync.newBuilder().setReplicaIdentityFull(List.of("public.audit"))
+            .build();
+
+    private PostgresOnlineReplication replication = replication();
+
+    @AfterEach
+    void close() {
+        replication.close();
+    }
+
+    private static PostgresOnlineReplication replication() {
+        return new PostgresOnlineReplication(new PostgresDataTransfer(), 100, 1_000);
+    }
+
+    @Test
+    void everyKindOfChangeArrivesOnceAndTheDrainLeavesTheTargetEqual() throws Exception {
+        DatabaseEndpoint source = source("on_all_src", 2_000);
+        DatabaseEndpoint target = TestPostgres.database("on_all_tgt");
+
+        OnlineReplication.Result started = replication.start("c-all", source, target, List.of(), 2, SYNC,
+                new Progress());
+        assertThat(started.figures()).containsEntry("rows", 2_000L + 3 + 50 + 4);
+
+        TestPostgres.sql("on_all_src",
+                "INSERT INTO accounts (owner, balance, opened, tags, doc, photo, ratio, span, nick, born, wake)"
+                        + " VALUES ('zoe', 10.50, now(), '{a,\"b c\",NULL}', '{\"k\": [1, 2]}', '\\x00ff',"
+                        + " 1.0e-7, '1 day 02:03:04.5', NULL, '1999-12-31', '23:59:59.999999')",
+                "UPDATE accounts SET balance = balance + 1.25 WHERE id % 7 = 0",
+                "DELETE FROM accounts WHERE id % 11 = 0",
+                "UPDATE accounts SET id = id + 100000 WHERE id = 5",
+                // the large value is not written again: it must stay as it is on the target
+                "UPDATE docs SET title = title || ' v2' WHERE id = 1",
+                "UPDATE docs SET body = repeat('y', 300000) WHERE id = 2",
+                "TRUNCATE events",
+                "INSERT INTO events (kind) SELECT 'after-truncate-' || g FROM generate_series(1, 10) g",
+                "UPDATE audit SET note = 'changed' WHERE note = 'n2'",
+                "DELETE FROM audit WHERE note = 'n3'",
+                "INSERT INTO audit VALUES ('n1'), ('n1')");
+        // one large transaction
+        try (Connection c = TestPostgres.connect("on_all_src")) {
+            c.setAutoCommit(false);
+            Sql.execute(c, "INSERT INTO events (kind) SELECT 'bulk' FROM generate_series(1, 30000)");
+            Sql.execute(c, "UPDATE accounts SET owner = owner || '!' WHERE id < 100");
+            c.commit();
+        }
+
+        OnlineReplication.Result caughtUp = replication.awaitCatchUp("c-all", source, target, List.of(), SYNC,
+                2_000, 60_000, new Progress());
+        assertThat(caughtUp.summary()).startsWith("go:");
+        fence("on_all_src");
+        OnlineReplication.Result drained = replication.drain("c-all", source, target, List.of(), SYNC,
+                Instant.now().plusSeconds(30), new Progress());
+
+        assertThat(drained.figures().get("sequences")).isEqualTo(2L);
+        assertSame("on_all_src", "on_all_tgt");
+        try (Connection t = TestPostgres.connect("on_all_tgt"); Connection s = TestPostgres.connect("on_all_src")) {
+            assertThat(Sql.one(t, "SELECT length(body) FROM docs WHERE id = 1")).isEqualTo("200000");
+            assertThat(Sql.one(t, "SELECT count(*) FROM events WHERE kind = 'bulk'")).isEqualTo("30000");
+            assertThat(Sql.one(t, "SELECT last_value FROM accounts_id_seq"))
+                    .isEqualTo(Sql.one(s, "SELECT last_value FROM accounts_id_seq"));
+            assertThat(Sql.one(s, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"))
+                    .isEqualTo("0");
+            assertThat(Sql.one(s, "SELECT count(*) FROM pg_publication")).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void aServiceKilledMidStreamResumesWithNoDuplicateAndNoGap() throws Exception {
+        DatabaseEndpoint source = source("on_kill_src", 500);
+        DatabaseEndpoint target = TestPostgres.database("on_kill_tgt");
+        replication.start("c-kill", source, target, List.of(), 2, SYNC, new Progress());
+
+        CompletableFuture<Void> writes = CompletableFuture.runAsync(() -> write("on_kill_src", 1_500));
+        Thread.sleep(300);
+        // the apply session dies as it would with the process: its open transaction is lost
+        TestPostgres.sql("on_kill_tgt", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                + " WHERE application_name = 'cutover-apply'");
+        Thread.sleep(200);
+        replication.close(); // and the service is gone
+        writes.get(60, TimeUnit.SECONDS);
+
+        replication = replication(); // a new instance, as after a restart
+        OnlineReplication.Result resumed = replication.awaitCatchUp("c-kill", source, target, List.of(), SYNC,
+                2_000, 60_000, new Progress());
+        assertThat(resumed.summary()).startsWith("go:");
+        fence("on_kill_src");
+        replication.drain("c-kill", source, target, List.of(), SYNC, Instant.now().plusSeconds(30),
+                new Progress());
+
+        assertSame("on_kill_src", "on_kill_tgt");
+        try (Connection t = TestPostgres.connect("on_kill_tgt")) {
+            assertThat(Sql.one(t, "SELECT count(*) FROM events WHERE kind LIKE 'load-%'")).isEqualTo("1500");
+        }
+    }
+
+    @Test
+    void aProcessKilledHardRepeatsNothingItHadApplied() throws Exception {
+        DatabaseEndpoint source = source("on_crash_src", 200);
+        TestPostgres.database("on_crash_tgt");
+        // the stream runs in a JVM of its own, killed without warning; it never tells the slot what it applied,
+        // so everything it applied comes again after the restart and must be recognised
+        Process child = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-cp",
+                System.getProperty("java.class.path"), OnlineSyncProcess.class.getName(),
+                String.valueOf(TestPostgres.port()), "on_crash_src", "on_crash_tgt", "c-crash")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            CompletableFuture<Void> writes = CompletableFuture.runAsync(() -> write("on_crash_src", 2_000));
+            awaitApplied("on_crash_tgt", "c-crash", 100);
+            child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            writes.get(60, TimeUnit.SECONDS);
+        } finally {
+            child.destroyForcibly();
+        }
+        DatabaseEndpoint target = TestPostgres.endpoint("on_crash_tgt");
+
+        OnlineReplication.Result resumed = replication.awaitCatchUp("c-crash", source, target, List.of(), SYNC,
+                2_000, 60_000, new Progress());
+        fence("on_crash_src");
+        replication.drain("c-crash", source, target, List.of(), SYNC, Instant.now().plusSeconds(30),
+                new Progress());
+
+        assertThat(resumed.figures().get("repeatedTransactionsSkipped")).isPositive();
+        assertSame("on_crash_src", "on_crash_tgt");
+        try (Connection t = TestPostgres.connect("on_crash_tgt")) {
+            assertThat(Sql.one(t, "SELECT count(*) FROM events WHERE kind LIKE 'load-%'")).isEqualTo("2000");
+        }
+    }
+
+    private static void awaitApplied(String db, String cutoverId, long transactions) throws Exception {
+        long until = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < until) {
+            try (Connection t = TestPostgres.connect(db)) {
+                List<String> applied = Sql.column(t, "SELECT transactions FROM cutover_state.online_sync"
+                        + " WHERE cutover_id = '" + cutoverId + "' AND to_regclass('cutover_state.online_sync')"
+                        + " IS NOT NULL");
+                if (!applied.isEmpty() && Long.parseLong(applied.get(0)) >= transactions) {
+                    return;
+                }
+            } catch (java.sql.SQLException e) {
+                // the state table is not there yet
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the stream in the child process never applied " + transactions + " transactions");
+    }
+
+    @Test
+    void aCopyKilledHalfwayStartsOverFromANewSlotAndEndsIdentical() throws Exception {
+        DatabaseEndpoint source = source("on_copy_src", 300_000);
+        DatabaseEndpoint target = TestPostgres.database("on_copy_tgt");
+
+        CompletableFuture<OnlineReplication.Result> first = CompletableFuture.supplyAsync(() -> {
+            try {
+                return replication.start("c-copy", source, target, List.of(), 2, SYNC, new Progress());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // once rows flow, every session of the copy dies, the slot's exporting session among them
+        awaitRowsOnTarget("on_copy_tgt");
+        TestPostgres.sql("on_copy_src", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                + " WHERE application_name LIKE 'cutover%' AND pid <> pg_backend_pid()");
+        assertThat(first).failsWithin(60, TimeUnit.SECONDS);
+        write("on_copy_src", 200);
+
+        OnlineReplication.Result second = replication.start("c-copy", source, target, List.of(), 2, SYNC,
+                new Progress());
+        assertThat(second.summary()).startsWith("initial copy:");
+        write("on_copy_src", 200);
+        replication.awaitCatchUp("c-copy", source, target, List.of(), SYNC, 2_000, 60_000, new Progress());
+        fence("on_copy_src");
+        replication.drain("c-copy", source, target, List.of(), SYNC, Instant.now().plusSeconds(30),
+                new Progress());
+        assertSame("on_copy_src", "on_copy_tgt");
+    }
+
+    @Test
+    void aSchemaChangeOnTheSourceStopsTheSyncBeforeTheSwitch() throws Exception {
+        DatabaseEndpoint source = source("on_ddl_src", 100);
+        DatabaseEndpoint target = TestPostgres.database("on_ddl_tgt");
+        replication.start("c-ddl", source, target, List.of(), 2, SYNC, new Progress());
+
+        TestPostgres.sql("on_ddl_src", "ALTER TABLE accounts ADD COLUMN vip boolean DEFAULT false");
+
+        assertThatThrownBy(() -> replication.awaitCatchUp("c-ddl", source, target, List.of(), SYNC, 2_000,
+                60_000, new Progress()))
+                .hasMessageContaining("schema changed during the sync")
+                .hasMessageContaining("public.accounts")
+                .hasMessageContaining("stops before the switch");
+        OnlineReplication.Result stopped = replication.stop("c-ddl", source, target);
+        assertThat(stopped.summary()).contains("dropped");
+        try (Connection s = TestPostgres.connect("on_ddl_src")) {
+            assertThat(Sql.one(s, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"))
+                    .isEqualTo("0");
+        }
+    }
+
+    @Test
+    void aTableWithoutKeyOrChosenIdentityIsRefusedByName() throws Exception {
+        DatabaseEndpoint source = source("on_key_src", 10);
+        DatabaseEndpoint target = TestPostgres.database("on_key_tgt");
+
+        assertThatThrownBy(() -> replication.start("c-key", source, target, List.of(), 2,
+                OnlineSync.newBuilder().build(), new Progress()))
+                .hasMessageContaining("tables without a primary key or replica identity: public.audit")
+                .hasMessageContaining("replicaIdentityFull");
+        try (Connection s = TestPostgres.connect("on_key_src")) {
+            assertThat(Sql.one(s, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"))
+                    .isEqualTo("0");
+        }
+    }
+
+    private static void assertSame(String sourceDb, String targetDb) throws Exception {
+        try (Connection s = TestPostgres.connect(sourceDb); Connection t = TestPostgres.connect(targetDb)) {
+            for (String table : TABLES) {
+                assertThat(Sql.digest(t, table)).as(table).isEqualTo(Sql.digest(s, table));
+            }
+        }
+    }
+
+    private static void fence(String db) throws Exception {
+        TestPostgres.sql(db, "ALTER DATABASE " + db + " SET default_transaction_read_only = on");
+    }
+
+    private static void write(String db, int transactions) {
+        try (Connection c = TestPostgres.connect(db)) {
+            for (int i = 0; i < transactions; i++) {
+                Sql.execute(c, "INSERT INTO events (kind) VALUES ('load-" + i + "')");
+                if (i % 10 == 0) {
+                    Sql.execute(c, "UPDATE accounts SET balance = balance + 1 WHERE id = " + (1 + i % 50));
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void awaitRowsOnTarget(String db) throws Exception {
+        long until = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < until) {
+            try (Connection t = TestPostgres.connect(db)) {
+                String rows = Sql.one(t, "SELECT coalesce(sum(n_tup_ins), 0) FROM pg_stat_user_tables");
+                if (Long.parseLong(rows) > 0 || !Sql.column(t, "SELECT 1 FROM pg_stat_activity WHERE"
+                        + " query LIKE 'COPY%FROM STDIN%' AND datname = '" + db + "'").isEmpty()) {
+                    return;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the copy never started");
+    }
+
+    /** A source with a key of every common type, large values, a table to truncate and a keyless table. */
+    private static DatabaseEndpoint source(String db, int accounts) throws Exception {
+        DatabaseEndpoint endpoint = TestPostgres.database(db);
+        TestPostgres.sql(db, """
+                CREATE TABLE accounts (id bigserial PRIMARY KEY, owner text NOT NULL, balance numeric(12,2),
+                  opened timestamptz, tags text[], doc jsonb, photo bytea, ratio float8, span interval,
+                  nick varchar(20), born date, wake time, uid uuid DEFAULT gen_random_uuid())""",
+                "CREATE TABLE docs (id int PRIMARY KEY, title text, body text)",
+                "CREATE TABLE events (id bigserial PRIMARY KEY, kind text NOT NULL, at timestamp DEFAULT now())",
+                "CREATE TABLE audit (note text)",
+                "INSERT INTO accounts (owner, balance, opened, tags, doc, photo, ratio, span, nick, born, wake)"
+                        + " SELECT 'owner ' || g, g * 1.5, now() - g * interval '1 minute', ARRAY['t' || g],"
+                        + " jsonb_build_object('n', g), decode(md5(g::text), 'hex'), g / 3.0, g * interval '1 s',"
+                        + " 'n' || g, date '2000-01-01' + g, time '00:00' + g * interval '1 s'"
+                        + " FROM generate_series(1, " + accounts + ") g",
+                "INSERT INTO docs SELECT g, 'doc ' || g, repeat('x', 200000) FROM generate_series(1, 3) g",
+                "INSERT INTO events (kind) SELECT 'seed' FROM generate_series(1, 50)",
+                "INSERT INTO audit VALUES ('n1'), ('n2'), ('n3'), ('n4')");
+        return endpoint;
+    }
+}
