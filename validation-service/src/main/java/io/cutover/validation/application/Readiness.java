@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.cutover.schemas.CriticalQuery;
 import io.cutover.schemas.DatabaseEndpoint;
+import io.cutover.schemas.OnlineSync;
 import io.cutover.schemas.UserCheck;
 
 /** Checks that a cutover can run before any data moves. Read-only, so it may run any number of times. */
@@ -19,9 +20,18 @@ public interface Readiness {
         }
     }
 
-    /** Checks readiness; the critical queries are timed on the source, as figures "baselineMicros:NAME". */
+    /**
+     * Checks readiness; the critical queries are timed on the source, as figures "baselineMicros:NAME". With online
+     * settings (null for an offline cutover) the prerequisites of logical replication are checked too.
+     */
     Report check(DatabaseEndpoint source, DatabaseEndpoint target, List<String> tables, List<UserCheck> checks,
-                 List<CriticalQuery> criticalQueries);
+                 List<CriticalQuery> criticalQueries, OnlineSync online);
+
+    /** Readiness of an offline cutover. */
+    default Report check(DatabaseEndpoint source, DatabaseEndpoint target, List<String> tables,
+                         List<UserCheck> checks, List<CriticalQuery> criticalQueries) {
+        return check(source, target, tables, checks, criticalQueries, null);
+    }
 
     /** After the redirect: the smoke checks on the target, and the critical queries timed there. */
     Report verify(DatabaseEndpoint target, List<UserCheck> smoke, List<CriticalQuery> criticalQueries);

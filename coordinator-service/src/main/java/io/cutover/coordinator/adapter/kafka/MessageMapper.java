@@ -10,6 +10,7 @@ import org.apache.avro.specific.SpecificRecord;
 import io.cutover.coordinator.domain.CommandRequest;
 import io.cutover.coordinator.domain.CutoverState;
 import io.cutover.coordinator.domain.Endpoint;
+import io.cutover.coordinator.domain.Mode;
 import io.cutover.coordinator.domain.Notice;
 import io.cutover.coordinator.domain.Plan;
 import io.cutover.coordinator.domain.PlanReader;
@@ -147,7 +148,8 @@ public final class MessageMapper {
                     plan.title(), stakeholders(plan), request.args().get("summary"));
             case "ProvisionTarget" -> new ProvisionTarget(endpoint(plan.target()));
             case "CheckReadiness" -> new CheckReadiness(endpoint(plan.source()), endpoint(plan.target()),
-                    plan.tables(), userChecks(plan.checks()), criticalQueries(plan, Map.of()));
+                    plan.tables(), userChecks(plan.checks()), criticalQueries(plan, Map.of()),
+                    plan.mode() == Mode.ONLINE ? sync(plan) : null);
             case "VerifyCutover" -> new VerifyCutover(endpoint(plan.target()), userChecks(plan.smoke()),
                     criticalQueries(plan, baselines(state)));
             case "FenceSourceWrites" -> new FenceSourceWrites(endpoint(plan.source()));

@@ -15,6 +15,7 @@ import io.cutover.kit.jdbc.Databases;
 import io.cutover.schemas.CriticalQuery;
 import io.cutover.schemas.DatabaseEndpoint;
 import io.cutover.schemas.Metrics;
+import io.cutover.schemas.OnlineSync;
 import io.cutover.schemas.UserCheck;
 import io.cutover.validation.application.ExtensionParity;
 import io.cutover.validation.application.Readiness;
@@ -29,13 +30,19 @@ public final class PostgresReadiness implements Readiness {
 
     @Override
     public Report check(DatabaseEndpoint source, DatabaseEndpoint target, List<String> tables,
-                        List<UserCheck> checks, List<CriticalQuery> criticalQueries) {
+                        List<UserCheck> checks, List<CriticalQuery> criticalQueries, OnlineSync online) {
         List<String> passed = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        SourceFacts facts = NetworkProbe.check("source", source, passed, problems)
-                ? checkSource(source, tables, passed, problems) : SourceFacts.UNKNOWN;
+        boolean sourceReachable = NetworkProbe.check("source", source, passed, problems);
+        SourceFacts facts = sourceReachable ? checkSource(source, tables, passed, problems) : SourceFacts.UNKNOWN;
+        if (sourceReachable && online != null && facts != SourceFacts.UNKNOWN) {
+            OnlinePrerequisites.checkSource(source, tables, online, passed, problems);
+        }
         if (NetworkProbe.check("target", target, passed, problems)) {
             checkTarget(target, facts, passed, problems);
+            if (online != null) {
+                OnlinePrerequisites.checkTarget(target, passed, problems);
+            }
         }
         UserChecks.run(checks, source, target, passed, problems);
         Map<String, Long> figures = new HashMap<>();

@@ -4,11 +4,16 @@ import static io.cutover.testing.TestPostgres.endpoint;
 import static io.cutover.testing.TestPostgres.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import io.cutover.schemas.OnlineSync;
+import io.cutover.testing.Sql;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import io.cutover.testing.TestPostgres;
 
@@ -165,4 +170,48 @@ class PostgresReadinessTest {
     }
 
 
+
+    @Test
+    void onlineModeNamesAKeylessTableARoleThatCannotReplicateAndATargetThatCannotApply() {
+        OnlineSync none = OnlineSync.newBuilder().build();
+        Readiness.Report r = readiness.check(endpoint("src", "reader"), endpoint("postgres", "reader"), List.of(),
+                List.of(), List.of(), none);
+
+        assertThat(r.problems()).anySatisfy(p -> assertThat(p).contains("tables without a primary key or replica"
+                + " identity: public.secrets").contains("online.replicaIdentityFull"));
+        assertThat(r.problems()).anySatisfy(p -> assertThat(p).contains("reader lacks the REPLICATION attribute"));
+        assertThat(r.problems()).anySatisfy(p -> assertThat(p).contains("reader does not own public.orders"));
+        assertThat(r.problems()).anySatisfy(p -> assertThat(p).contains("may not set session_replication_role"));
+
+        OnlineSync chosen = OnlineSync.newBuilder().setReplicaIdentityFull(List.of("public.secrets")).build();
+        Readiness.Report ok = readiness.check(endpoint("src"), endpoint("postgres"), List.of(), List.of(),
+                List.of(), chosen);
+        assertThat(ok.problems()).isEmpty();
+        assertThat(ok.passed()).contains("source 127.0.0.1:" + TestPostgres.port() + "/src: wal_level is logical")
+                .anySatisfy(p -> assertThat(p).contains("every table has a primary key or a chosen replica"))
+                .anySatisfy(p -> assertThat(p).contains("free replication slots"))
+                .anySatisfy(p -> assertThat(p).contains("may apply changes as a replica"));
+    }
+
+    @Test
+    void onlineModeNamesAWalLevelBelowLogicalAndNoFreeSlotsOrSenders() throws Exception {
+        try (EmbeddedPostgres replica = EmbeddedPostgres.builder().setServerConfig("wal_level", "replica")
+                .setServerConfig("max_replication_slots", "1").setServerConfig("max_wal_senders", "0").start()) {
+            try (Connection c = replica.getPostgresDatabase().getConnection()) {
+                Sql.execute(c, "CREATE TABLE t (id int PRIMARY KEY)");
+                Sql.execute(c, "SELECT pg_create_physical_replication_slot('taken')");
+            }
+            DatabaseEndpoint source = DatabaseEndpoint.newBuilder().setHost("127.0.0.1").setPort(replica.getPort())
+                    .setDatabase("postgres").setUser("postgres").setPassword("").build();
+
+            Readiness.Report r = readiness.check(source, endpoint("postgres"), List.of(), List.of(), List.of(),
+                    OnlineSync.newBuilder().build());
+
+            assertThat(r.problems()).anySatisfy(p -> assertThat(p).contains("wal_level is replica; online mode"
+                    + " needs logical"));
+            assertThat(r.problems()).anySatisfy(p -> assertThat(p).contains("no free replication slots (all 1 in"
+                    + " use); raise max_replication_slots"));
+            assertThat(r.problems()).anySatisfy(p -> assertThat(p).contains("no free WAL senders"));
+        }
+    }
 }
