@@ -35,6 +35,9 @@ public final class EmbeddedDatabases implements DatabaseServers {
                 .setCleanDataDirectory(true)
                 .setPort(Ports.free())
                 .setServerConfig("wal_level", "logical")
+                // the bundle's default (off) lets a commit wait for the WAL writer before logical replication
+                // sees it; on, as on production servers, changes stream as they commit
+                .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("shared_buffers", "256MB")
                 .setServerConfig("max_wal_size", "4GB")

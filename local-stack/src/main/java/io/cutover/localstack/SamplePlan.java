@@ -11,14 +11,24 @@ public final class SamplePlan {
 
     public static String json(String title, int sourcePort, int targetPort, String database, int parallelism,
                               String stakeholderDomain) {
+        return json(title, sourcePort, targetPort, database, parallelism, stakeholderDomain, "offline", "30m");
+    }
+
+    /**
+     * The sample plan in either mode. Online, the write stall may last downtimeBudget at most, and the switch
+     * waits until the target is within half a second of the source.
+     */
+    public static String json(String title, int sourcePort, int targetPort, String database, int parallelism,
+                              String stakeholderDomain, String mode, String downtimeBudget) {
+        String online = mode.equals("online") ? "\"online\": {\"maxLag\": \"500ms\"}," : "";
         return """
                 {
                   "title": "%s",
-                  "mode": "offline",
+                  "mode": "%s", %s
                   "source": {"host": "127.0.0.1", "port": %d, "database": "%s", "user": "postgres", "password": ""},
                   "target": {"host": "127.0.0.1", "port": %d, "database": "%s", "user": "postgres", "password": ""},
                   "parallelism": %d,
-                  "downtimeBudget": "30m",
+                  "downtimeBudget": "%s",
                   "heartbeatTimeout": "30s",
                   "smoke": [
                     {"name": "orders readable", "sql": "SELECT count(*) > 0 FROM orders", "expect": "t"}
@@ -32,7 +42,7 @@ public final class SamplePlan {
                     {"name": "Shop owner", "email": "owner@%s", "role": "APPLICATION_OWNER"},
                     {"name": "Support desk", "email": "support@%s", "role": "SUPPORT"}
                   ]
-                }""".formatted(title, sourcePort, database, targetPort, database, parallelism,
-                stakeholderDomain, stakeholderDomain, stakeholderDomain);
+                }""".formatted(title, mode, online, sourcePort, database, targetPort, database, parallelism,
+                downtimeBudget, stakeholderDomain, stakeholderDomain, stakeholderDomain);
     }
 }

@@ -104,6 +104,8 @@ public class ParticipantKafkaConfiguration {
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, topics.bootstrapServers());
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // commands come one at a time and the switch waits for each: never let the broker sit on a fetch
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
         var consumers = new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(),
                 new ErrorHandlingDeserializer<>(AvroSerde.of(Command.class)));
         var factory = new ConcurrentKafkaListenerContainerFactory<String, Command>();

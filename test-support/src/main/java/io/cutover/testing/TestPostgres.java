@@ -22,6 +22,7 @@ public final class TestPostgres {
             try {
                 server = EmbeddedPostgres.builder()
                         .setServerConfig("wal_level", "logical")
+                        .setServerConfig("synchronous_commit", "on")
                         .setServerConfig("max_replication_slots", "40")
                         .setServerConfig("max_wal_senders", "40")
                         .setServerConfig("max_connections", "200")

@@ -189,9 +189,7 @@ public final class CutoverSaga {
             Plan plan = state.plan();
             if (!now.isBefore(step.deadline())) {
                 changed = true;
-                timeOut(step, stallLimited(def, step) ? "the applications' write stall reached the downtime budget"
-                        + " of " + plan.downtimeBudget() + " before " + step.name() + " ended; the source stays live"
-                        : "no outcome within " + def.timeoutFor(plan));
+                timeOut(step, stallLimited(def, step) ? stallReason(step) : "no outcome within " + def.timeoutFor(plan));
             } else if (!now.isBefore(step.lastBeatAt().plus(plan.heartbeatTimeout()))) {
                 changed = true;
                 if (step.attempts() < plan.maxAttempts()) {
@@ -204,6 +202,11 @@ public final class CutoverSaga {
                             + " attempts");
                 }
             }
+        }
+
+        private String stallReason(StepState step) {
+            return "the applications' write stall reached the downtime budget of " + state.plan().downtimeBudget()
+                    + " before " + step.name() + " ended; the source stays live";
         }
 
         /** Whether the step's deadline is the write stall's end rather than its own timeout. */
@@ -226,7 +229,13 @@ public final class CutoverSaga {
                 state.writeStallStarts(now);
                 Instant stallEnds = state.writeStallStartedAt().plus(state.plan().downtimeBudget());
                 Duration left = Duration.between(now, stallEnds);
-                limit = left.isNegative() ? Duration.ZERO : left.compareTo(limit) < 0 ? left : limit;
+                if (left.isNegative() || left.isZero()) {
+                    // the budget is spent before this step could even start: do not send it
+                    step.start(now, Duration.ZERO);
+                    timeOut(step, stallReason(step));
+                    return;
+                }
+                limit = left.compareTo(limit) < 0 ? left : limit;
             }
             step.start(now, limit);
             commands.add(new CommandRequest(def.command(), step.name().name(), 1, Map.of()));

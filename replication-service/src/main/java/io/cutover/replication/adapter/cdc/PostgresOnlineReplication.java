@@ -130,8 +130,10 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
             progress.summary(String.format("lag %,d ms (%,d bytes: %,d to read, %,d to apply), applying %,d changes/s,"
                             + " drain ETA %s", lag, f.get("lagBytes"), f.get("readLagBytes"), f.get("applyLagBytes"),
                     f.get("applyRate"), eta < 0 ? "unknown" : eta + " ms"));
+            // something new applied since this stream started: it reads past its start, and repeats are behind it
+            boolean flowing = f.get("appliedTransactions") > 0;
             boolean measured = System.currentTimeMillis() - since >= 2 * watchMillis;
-            if (measured && lag <= maxLagMillis && eta >= 0 && eta <= budgetMillis) {
+            if (flowing && measured && lag <= maxLagMillis && eta >= 0 && eta <= budgetMillis) {
                 running.watch().tick(); // one last look at the source's schema before saying go
                 requireHealthy(cutoverId, running);
                 return new Result(String.format("go: lag %,d ms within %,d ms and drain ETA %,d ms within the"

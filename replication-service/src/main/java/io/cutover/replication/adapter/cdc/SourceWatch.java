@@ -175,6 +175,8 @@ final class SourceWatch {
                 // the fence makes the source read-only for new sessions; the heartbeat and the drain marker must
                 // still be written
                 st.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE");
+                // a marker must reach the WAL at once, not when the WAL writer next runs
+                st.execute("SET synchronous_commit = on");
             }
         }
         return session;

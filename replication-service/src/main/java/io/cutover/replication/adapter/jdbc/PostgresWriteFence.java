@@ -11,8 +11,8 @@ import io.cutover.schemas.DatabaseEndpoint;
 
 /**
  * Fences by making the source database read-only for every new session, then ending the sessions that were open
- * so that they reconnect read-only. The online sync's own sessions (application name cutover-sync) and walsenders
- * are kept: they carry the last changes to the target. Unfencing resets the setting and ends the sessions opened while fenced, which
+ * so that they reconnect read-only. The online sync's own sessions are kept (application name cutover-sync, and
+ * the change stream's "Debezium ..." sessions and walsender): they carry the last changes to the target. Unfencing resets the setting and ends the sessions opened while fenced, which
  * would otherwise stay read-only.
  */
 public final class PostgresWriteFence implements WriteFence {
@@ -63,7 +63,7 @@ public final class PostgresWriteFence implements WriteFence {
         try (ResultSet rs = st.executeQuery("""
                 SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity
                 WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
-                  AND application_name IS DISTINCT FROM 'cutover-sync'
+                  AND application_name IS DISTINCT FROM 'cutover-sync' AND application_name NOT LIKE 'Debezium %'
                 """)) {
             rs.next();
             return rs.getInt(1);

@@ -140,13 +140,12 @@ class PostgresOnlineReplicationTest {
         }
         DatabaseEndpoint target = TestPostgres.endpoint("on_crash_tgt");
 
-        OnlineReplication.Result resumed = replication.awaitCatchUp("c-crash", source, target, List.of(), SYNC,
-                2_000, 60_000, new Progress());
+        replication.awaitCatchUp("c-crash", source, target, List.of(), SYNC, 2_000, 60_000, new Progress());
         fence("on_crash_src");
-        replication.drain("c-crash", source, target, List.of(), SYNC, Instant.now().plusSeconds(30),
-                new Progress());
+        OnlineReplication.Result drained = replication.drain("c-crash", source, target, List.of(), SYNC,
+                Instant.now().plusSeconds(30), new Progress());
 
-        assertThat(resumed.figures().get("repeatedTransactionsSkipped")).isPositive();
+        assertThat(drained.figures().get("repeatedTransactionsSkipped")).isPositive();
         assertSame("on_crash_src", "on_crash_tgt");
         try (Connection t = TestPostgres.connect("on_crash_tgt")) {
             assertThat(Sql.one(t, "SELECT count(*) FROM events WHERE kind LIKE 'load-%'")).isEqualTo("2000");

@@ -1,0 +1,129 @@
+package io.cutover.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+import io.cutover.testing.Sql;
+import tools.jackson.databind.JsonNode;
+
+/** Online cutovers on the shared stack, with the synthetic application writing through the proxy throughout. */
+class OnlineCutoverEndToEndTest {
+
+    private final LocalStack stack = SharedStack.get();
+    private final DatabaseServers db = stack.databases();
+    private final AdminClient admin = SharedStack.admin();
+
+    @Test
+    void anOnlineCutoverUnderWriteLoadLosesNoAcknowledgedWriteAndSwitchesToAnEqualTarget() throws Exception {
+        String database = "e2e_online";
+        SampleWorkload.create(db.sourcePort(), database, 20_000);
+        try (Connection source = db.source(database)) {
+            SyntheticApplication.prepare(source);
+        }
+        stack.proxy().pointTo("127.0.0.1", db.sourcePort());
+        SyntheticApplication app = new SyntheticApplication(stack.proxy().port(), database, 200, 4);
+        app.start();
+        awaitAcks(app, 100);
+
+        String id = admin.create(SamplePlan.json("E2E online", db.sourcePort(), db.targetPort(), database, 3,
+                "online.example.com", "online", "20s"));
+        admin.start(id);
+        JsonNode end = admin.awaitEnd(id, Duration.ofMinutes(3), s -> { });
+        long acksAtSwitch = app.acknowledged();
+        awaitAcks(app, acksAtSwitch + 100); // the application goes on, now on the target
+        SyntheticApplication.Result seen = app.stop();
+
+        assertThat(end.get("status").asString()).as(end.toString()).isEqualTo("COMPLETED");
+        assertThat(seen.gaveUp()).isZero();
+        try (Connection source = db.source(database); Connection target = db.target(database)) {
+            assertThat(SyntheticApplication.lost(target, seen.acks())).as("acknowledged writes lost").isEmpty();
+            long lastOnSource = Long.parseLong(Sql.one(source, "SELECT max(id) FROM orders"));
+            List<SyntheticApplication.Ack> after = seen.acks().stream().filter(a -> a.orderId() > lastOnSource)
+                    .toList();
+            assertThat(after).as("writes on the target after the switch").hasSizeGreaterThan(50);
+            assertThat(seen.acks().size() - after.size()).as("writes on the source before it").isGreaterThan(100);
+            // the rows the application touched after the switch are the only ones allowed to differ
+            Set<Long> touchedAfter = new TreeSet<>();
+            after.forEach(a -> {
+                touchedAfter.add(a.orderId());
+                touchedAfter.add(a.paidOrderId());
+            });
+            String excluded = touchedAfter.stream().map(String::valueOf).collect(Collectors.joining(","));
+            for (String table : List.of("customers", "products", "events")) {
+                assertThat(Sql.digest(target, table)).as(table).isEqualTo(Sql.digest(source, table));
+            }
+            assertThat(Sql.digest(target, "(SELECT * FROM orders WHERE id NOT IN (" + excluded + "))"))
+                    .isEqualTo(Sql.digest(source, "(SELECT * FROM orders WHERE id NOT IN (" + excluded + "))"));
+            assertThat(Sql.digest(target, "(SELECT * FROM order_items WHERE order_id NOT IN (" + excluded + "))"))
+                    .isEqualTo(Sql.digest(source, "(SELECT * FROM order_items WHERE order_id NOT IN (" + excluded
+                            + "))"));
+            assertThat(Sql.digest(target, "(SELECT * FROM app_writes WHERE order_id NOT IN (" + excluded + "))"))
+                    .isEqualTo(Sql.digest(source, "(SELECT * FROM app_writes WHERE order_id NOT IN (" + excluded
+                            + "))"));
+            for (String seq : Sql.column(source, "SELECT schemaname || '.' || sequencename FROM pg_sequences "
+                    + "WHERE last_value IS NOT NULL")) {
+                long used = Long.parseLong(Sql.one(source, "SELECT last_value FROM " + seq));
+                assertThat(Long.parseLong(Sql.one(target, "SELECT nextval('" + seq + "')"))).as(seq)
+                        .isGreaterThan(used);
+            }
+            assertThat(Sql.one(source, "SELECT count(*) FROM pg_replication_slots WHERE database = '" + database
+                    + "'")).isEqualTo("0");
+        }
+        assertThat(stack.proxy().upstream()).endsWith(":" + db.targetPort());
+        assertThat(seen.percentileMicros(1.0)).as("the longest write stall, in micros").isLessThan(20_000_000);
+        assertThat(steps(end)).containsExactly("ANNOUNCE", "PROVISION_TARGET", "CHECK_READINESS",
+                "START_REPLICATION", "AWAIT_CATCH_UP", "HOLD_TRAFFIC", "FENCE_SOURCE_WRITES", "DRAIN_REPLICATION",
+                "REDIRECT_TRAFFIC", "VERIFY_TARGET");
+    }
+
+    @Test
+    void aDowntimeBudgetThatCannotBeMetLeavesTheSourceLiveAndWritable() throws Exception {
+        String database = "e2e_online_abort";
+        SampleWorkload.create(db.sourcePort(), database, 5_000);
+        stack.proxy().pointTo("127.0.0.1", db.sourcePort());
+
+        String id = admin.create(SamplePlan.json("E2E online abort", db.sourcePort(), db.targetPort(), database, 2,
+                "abort.example.com", "online", "1ms"));
+        admin.start(id);
+        JsonNode end = admin.awaitEnd(id, Duration.ofMinutes(3), s -> { });
+
+        assertThat(end.get("status").asString()).as(end.toString()).isEqualTo("FAILED");
+        assertThat(end.get("failureReason").asString()).contains("write stall reached the downtime budget of PT0.001S")
+                .contains("the source stays live");
+        assertThat(stack.proxy().upstream()).endsWith(":" + db.sourcePort());
+        assertThat(stack.proxy().holding()).isFalse();
+        try (Connection viaProxy = EmbeddedDatabases.connect(stack.proxy().port(), database)) {
+            assertThat(Sql.one(viaProxy, "SELECT inet_server_port()")).isEqualTo(String.valueOf(db.sourcePort()));
+            assertThat(Sql.one(viaProxy, "INSERT INTO events (occurred_at, kind, payload) VALUES (now(), 'still"
+                    + " here', '{}') RETURNING kind")).isEqualTo("still here");
+        }
+        try (Connection source = db.source(database)) {
+            assertThat(Sql.one(source, "SELECT count(*) FROM pg_replication_slots WHERE database = '" + database
+                    + "'")).isEqualTo("0");
+        }
+    }
+
+    private static List<String> steps(JsonNode state) {
+        List<String> names = new java.util.ArrayList<>();
+        state.get("steps").forEach(s -> names.add(s.get("name").asString()));
+        return names;
+    }
+
+    private static void awaitAcks(SyntheticApplication app, long count) throws InterruptedException {
+        long until = System.currentTimeMillis() + 120_000;
+        while (app.acknowledged() < count) {
+            if (System.currentTimeMillis() > until) {
+                throw new AssertionError("the application acknowledged only " + app.acknowledged() + " writes");
+            }
+            Thread.sleep(20);
+        }
+    }
+}
