@@ -26,7 +26,8 @@ public final class LocalStackMain {
 
     /** Command-line options; see {@link #usage()}. */
     record Options(long rows, int parallelism, int adminPort, Path dir, boolean keepRunning, Path pgDumpBin,
-                   int sourcePort, int targetPort, boolean benchValidation) {
+                   int sourcePort, int targetPort, boolean benchValidation, String mode, int rate,
+                   String downtimeBudget, boolean benchOnline) {
 
         static Options parse(String[] args) {
             long rows = 1_000_000;
@@ -38,6 +39,10 @@ public final class LocalStackMain {
             int sourcePort = 0;
             int targetPort = 0;
             boolean benchValidation = false;
+            String mode = "offline";
+            int rate = 500;
+            String budget = null;
+            boolean benchOnline = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--rows" -> rows = positive(args, ++i);
@@ -49,14 +54,22 @@ public final class LocalStackMain {
                     case "--source-port" -> sourcePort = (int) positive(args, ++i);
                     case "--target-port" -> targetPort = (int) positive(args, ++i);
                     case "--bench-validation" -> benchValidation = true;
+                    case "--bench-online" -> benchOnline = true;
+                    case "--mode" -> mode = value(args, ++i);
+                    case "--rate" -> rate = (int) positive(args, ++i);
+                    case "--downtime-budget" -> budget = value(args, ++i);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
             if ((sourcePort == 0) != (targetPort == 0)) {
                 throw new IllegalArgumentException("--source-port and --target-port go together");
             }
+            if (!mode.equals("offline") && !mode.equals("online")) {
+                throw new IllegalArgumentException("--mode must be offline or online, not " + mode);
+            }
             return new Options(rows, parallelism, port, dir, keep, pgDumpBin, sourcePort, targetPort,
-                    benchValidation);
+                    benchValidation, mode, rate, budget != null ? budget : mode.equals("online") ? "10s" : "30m",
+                    benchOnline);
         }
 
         private static String value(String[] args, int i) {
@@ -107,6 +120,11 @@ public final class LocalStackMain {
     static String usage() {
         return """
                 usage: java -jar local-stack/target/cutover-local-stack.jar [options]
+                  --mode offline|online  offline: the source is fenced for the whole copy (default); online: the
+                                      copy and a change stream run while an application writes through the
+                                      proxy, and the writes stall only for the switch
+                  --rate N            online: the application's transactions per second (default 500)
+                  --downtime-budget D the longest write stall the plan allows (default 30m offline, 10s online)
                   --rows N            rows in the sample database (default 1000000)
                   --parallelism N     tables copied at once (default 4)
                   --admin-port N      port of the admin API (default: a free one)
@@ -115,6 +133,8 @@ public final class LocalStackMain {
                   --compare-pg-dump DIR  also time pg_dump -Fc -Z0 | pg_restore of the same database, with the
                                       tools in DIR (at least as new as the PostgreSQL servers)
                   --bench-validation  also measure data validation against the database-side floor
+                  --bench-online      also measure the online sync: apply rate against PostgreSQL's own logical
+                                      replication, lag and write stall at 1,000 transactions per second
                   --source-port N --target-port N
                                       use PostgreSQL servers already running on 127.0.0.1 (user postgres, no
                                       password) instead of embedded ones; the database "shop" is dropped and
@@ -139,19 +159,50 @@ public final class LocalStackMain {
             Map<String, Long> tables = SampleWorkload.create(db.sourcePort(), DATABASE, o.rows());
             tables.forEach((t, n) -> out.printf("  %-20s %,12d rows%n", t, n));
 
+            boolean online = o.mode().equals("online");
+            SyntheticApplication app = null;
+            if (online) {
+                try (var source = db.source(DATABASE)) {
+                    SyntheticApplication.prepare(source);
+                }
+                app = new SyntheticApplication(stack.proxy().port(), DATABASE, o.rate(), 8);
+                app.start();
+                out.printf("A synthetic application writes %,d transactions/s through the proxy (:%d)%n", o.rate(),
+                        stack.proxy().port());
+            }
             AdminClient admin = new AdminClient(stack.adminUrl());
             String id = admin.create(SamplePlan.json("Shop database to the new server", db.sourcePort(),
-                    db.targetPort(), DATABASE, o.parallelism(), "shop.example.com"));
-            out.println("Created cutover " + id + " through " + stack.adminUrl() + "/api/cutovers; starting it");
+                    db.targetPort(), DATABASE, o.parallelism(), "shop.example.com", o.mode(), o.downtimeBudget()));
+            out.println("Created " + o.mode() + " cutover " + id + " through " + stack.adminUrl()
+                    + "/api/cutovers; starting it");
             admin.start(id);
             ProgressPrinter progress = new ProgressPrinter(out);
-            admin.awaitEnd(id, Duration.ofHours(6), progress::accept);
+            LagSeries lag = new LagSeries();
+            admin.awaitEnd(id, Duration.ofHours(6), state -> {
+                progress.accept(state);
+                lag.accept(state);
+            });
+            SyntheticApplication.Result seen = null;
+            if (app != null) {
+                Thread.sleep(2_000); // the application goes on after the switch, on whichever side it is now
+                seen = app.stop();
+            }
             JsonNode end = admin.awaitNotified(id, Duration.ofSeconds(30));
             // SMTP accepts a message a moment before the server has stored it
             stack.smtp().waitForIncomingEmail(5_000, 2 * SamplePlan.STAKEHOLDERS);
             Report.print(out, end, emails(stack), stack.proxy().upstream(), db.sourcePort(), db.targetPort());
+            if (seen != null) {
+                try (var target = db.target(DATABASE); var source = db.source(DATABASE)) {
+                    boolean switched = stack.proxy().upstream().endsWith(":" + db.targetPort());
+                    Report.printOnline(out, end, seen, lag.points(),
+                            SyntheticApplication.lost(switched ? target : source, seen.acks()));
+                }
+            }
             if (o.pgDumpBin() != null) {
                 compare(out, stack, o.parallelism(), o.pgDumpBin());
+            }
+            if (o.benchOnline()) {
+                OnlineBenchmark.run(out, db, DATABASE);
             }
             if (o.benchValidation()) {
                 ValidationBenchmark.run(out, db, DATABASE, 1);

@@ -37,7 +37,7 @@ final class Report {
             out.printf("  %-20s %-12s %9s %8d  %s%n", name, text(step, "status"),
                     step.get("durationMillis").isNull() ? "-" : seconds(step.get("durationMillis").asLong()),
                     step.get("attempts").asInt(), detail);
-            if (name.equals("TRANSFER_DATA")) {
+            if (name.equals("TRANSFER_DATA") || name.equals("START_REPLICATION")) {
                 transfer = step;
             } else if (name.equals("VALIDATE_DATA")) {
                 validation = step;
@@ -49,7 +49,8 @@ final class Report {
         if (transfer != null && transfer.get("metrics").has("rows")) {
             JsonNode m = transfer.get("metrics");
             double s = Math.max(1, m.get("durationMillis").asLong()) / 1000.0;
-            out.printf("Transfer:   %,d rows, %.1f MB in %.2f s: %,.0f rows/s, %.1f MB/s "
+            out.printf((transfer.get("name").asString().equals("START_REPLICATION") ? "Initial copy (from the slot's"
+                            + " snapshot): " : "Transfer:   ") + "%,d rows, %.1f MB in %.2f s: %,.0f rows/s, %.1f MB/s "
                             + "(schema %s, data %s, indexes and constraints %s); %d sequences set%n",
                     m.get("rows").asLong(), m.get("bytes").asLong() / 1e6, s, m.get("rows").asLong() / s,
                     m.get("bytes").asLong() / 1e6 / s, seconds(m.get("schemaMillis").asLong()),
@@ -71,6 +72,41 @@ final class Report {
         String where = proxyUpstream.endsWith(":" + targetPort) ? "the target"
                 : proxyUpstream.endsWith(":" + sourcePort) ? "the source" : "neither database";
         out.println("Proxy:      applications now reach " + where + " (" + proxyUpstream + ")");
+    }
+
+    /** The online part: what the application saw, the stream's lag, and every acknowledged write checked. */
+    static void printOnline(PrintStream out, JsonNode state, SyntheticApplication.Result app,
+                            List<LagSeries.Point> lag, List<String> lost) {
+        JsonNode drain = null;
+        for (JsonNode step : state.get("steps")) {
+            if (step.get("name").asString().equals("DRAIN_REPLICATION")) {
+                drain = step;
+            }
+        }
+        if (drain != null && drain.get("metrics").has("appliedChanges")) {
+            JsonNode m = drain.get("metrics");
+            out.printf("Stream:     %,d changes in %,d transactions applied; lag per commit p50 %,d ms, p99 %,d ms,"
+                            + " max %,d ms (the first commits after the copy included); final catch-up %,d ms%n",
+                    m.get("appliedChanges").asLong(), m.get("appliedTransactions").asLong(),
+                    m.get("lagP50Millis").asLong(), m.get("lagP99Millis").asLong(), m.get("lagMaxMillis").asLong(),
+                    m.has("catchUpMillis") ? m.get("catchUpMillis").asLong() : -1);
+        }
+        if (!lag.isEmpty()) {
+            StringBuilder series = new StringBuilder();
+            for (LagSeries.Point p : lag) {
+                series.append(String.format(" %.1fs:%dms@%d/s", p.seconds(), p.lagMillis(), p.applyRate()));
+            }
+            out.println("Lag:       " + series + " (time: lag at apply rate, at each beat)");
+        }
+        out.printf("Application: %,d transactions acknowledged in %d s (%,.0f/s); %,d failed attempts were retried,"
+                        + " %d gave up%n", app.acks().size(), app.seconds(),
+                app.acks().size() / (double) Math.max(1, app.seconds()), app.failedAttempts(), app.gaveUp());
+        out.printf("Write stall: longest %,d ms without an acknowledged write; transaction latency p99 %.1f ms,"
+                        + " max %.1f ms%n", app.longestGapMillis(), app.percentileMicros(0.99) / 1000.0,
+                app.percentileMicros(1.0) / 1000.0);
+        out.printf("Acknowledged writes lost: %d of %,d, each checked on the database the application now uses%s%n",
+                lost.size(), app.acks().size(), lost.isEmpty() ? "" : " (" + String.join(", ",
+                        lost.subList(0, Math.min(10, lost.size()))) + ")");
     }
 
     static String seconds(long millis) {

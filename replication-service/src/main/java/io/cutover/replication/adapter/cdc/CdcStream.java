@@ -58,7 +58,7 @@ final class CdcStream implements AutoCloseable {
     /** Starts reading from the slot's confirmed position; the target's stored position filters repeats. */
     void start(DatabaseEndpoint target) throws SQLException {
         Connection apply = Databases.open(target, target.getDatabase(),
-                Map.of("reWriteBatchedInserts", "true", "ApplicationName", "cutover-apply"));
+                Map.of("ApplicationName", "cutover-apply"));
         long position = SyncState.read(apply, cutoverId).appliedLsn();
         stats.startAt(position);
         applier = new ChangeApplier(cutoverId, apply, position, stats);
@@ -92,7 +92,9 @@ final class CdcStream implements AutoCloseable {
                     stats.received(n.longValue());
                 }
             }
+            long started = System.nanoTime();
             ChangeApplier.Applied applied = applier.apply(records);
+            stats.busy(System.nanoTime() - started);
             if (applied.lastCommitted() != null) {
                 committer.markProcessed(byRecord.get(applied.lastCommitted()));
             }
@@ -162,6 +164,14 @@ final class CdcStream implements AutoCloseable {
         return p;
     }
 
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Stops reading and gives up any uncommitted part; the slot and the stored position stay. */
     @Override
     public void close() {
@@ -171,13 +181,22 @@ final class CdcStream implements AutoCloseable {
     }
 
     private synchronized void closeQuietly() {
-        try {
-            if (engine != null) {
+        long giveUp = System.nanoTime() + 60_000_000_000L;
+        while (engine != null) {
+            try {
                 engine.close();
                 engine = null;
+            } catch (IllegalStateException e) {
+                // the engine refuses to stop while its task is still starting: it would leak, holding the slot
+                if (System.nanoTime() > giveUp) {
+                    log.error("cutover {}: the change stream would not stop: {}", cutoverId, Jobs.describe(e));
+                    break;
+                }
+                sleep(100);
+            } catch (Exception e) {
+                log.warn("cutover {}: closing the change stream: {}", cutoverId, Jobs.describe(e));
+                engine = null;
             }
-        } catch (Exception e) {
-            log.warn("cutover {}: closing the change stream: {}", cutoverId, Jobs.describe(e));
         }
         try {
             if (applier != null) {

@@ -2,33 +2,40 @@ package io.cutover.replication.adapter.cdc;
 
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
 
 import org.apache.kafka.connect.data.Field;
-import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
+import io.cutover.kit.jdbc.Databases;
+
 /**
- * Applies Debezium change events to the target in source commit order. Target transactions end only at source
- * transaction boundaries, and each commit carries the commit position of the last source transaction it covers
- * ({@link SyncState}). After a restart the stream may repeat transactions already applied: until the first one past
- * the stored position, each is applied under a savepoint and undone once its END shows it was applied before.
+ * Applies Debezium change events to the target. Target transactions end only at source transaction boundaries, and
+ * each commit carries the commit position of the last source transaction it covers ({@link SyncState}), so a
+ * batch of source transactions takes effect on the target all at once or not at all. Within it, changes to keyed
+ * tables are folded into their net effect per row ({@link NetChanges}) and applied as a few bulk statements, all
+ * sent in one round trip; a change that cannot be folded (a truncate, a key that changes, a keyless table) first
+ * applies what was folded, then goes on its own, so the order that matters is kept. After a restart the stream may
+ * repeat transactions already applied: until the first one past the stored position, each is applied one by one
+ * under a savepoint and undone once its END shows it was applied before.
  */
 final class ChangeApplier implements AutoCloseable {
 
     /** The stream's topic prefix; events arrive on prefix.schema.table, prefix.transaction and prefix.message. */
     static final String PREFIX = "cutover";
     static final String HEARTBEAT = "hb:";
+    private static final int MAX_PENDING_STATEMENTS = 1_000;
+    private static final int MAX_NET_CHANGES = 20_000;
+    private static final long MAX_PENDING_CHARS = 8L << 20;
 
     /** What one call applied; lastCommitted is the END record of the last source transaction now committed. */
     record Applied(SourceRecord lastCommitted, long transactions, long changes, long skipped) {
@@ -45,7 +52,6 @@ final class ChangeApplier implements AutoCloseable {
     private final Connection target;
     private final TargetTables tables;
     private final StreamStats stats;
-    private final Map<String, PreparedStatement> statements = new HashMap<>();
     private long appliedLsn;
     private boolean replaying = true;
 
@@ -60,9 +66,10 @@ final class ChangeApplier implements AutoCloseable {
     private long pendingFirstCommitMillis;
     private SourceRecord pendingEnd;
 
-    private PreparedStatement batch;
-    private String batchSql;
-    private final List<String> batchExpectations = new ArrayList<>();
+    private final NetChanges net = new NetChanges();
+    private StatementGroup group;
+    private final List<Pending> pending = new ArrayList<>();
+    private long pendingChars;
 
     ChangeApplier(String cutoverId, Connection target, long appliedLsn, StreamStats stats) throws SQLException {
         this.cutoverId = cutoverId;
@@ -75,6 +82,7 @@ final class ChangeApplier implements AutoCloseable {
             // like PostgreSQL's own apply: the target's triggers and foreign keys do not fire for replicated rows
             st.execute("SET session_replication_role = replica");
             st.execute("SET synchronous_commit = on");
+            st.execute("SET standard_conforming_strings = on"); // the statements carry their values as literals
         }
         target.commit();
     }
@@ -154,6 +162,7 @@ final class ChangeApplier implements AutoCloseable {
     }
 
     private SourceRecord commit() throws SQLException {
+        applyNet();
         flush();
         SyncState.advance(target, cutoverId, pendingLsn, pendingCommitMillis, pendingTransactions, pendingChanges);
         target.commit();
@@ -176,14 +185,18 @@ final class ChangeApplier implements AutoCloseable {
         txChanges++;
         try {
             TargetTables.Shape shape = tables.shape(table);
+            if (!replaying && fold(shape, op, value)) {
+                if (net.size() >= MAX_NET_CHANGES) {
+                    applyNet();
+                }
+                return;
+            }
+            applyNet(); // what was folded so far comes first
             switch (op) {
                 case "c", "r" -> insert(shape, value.getStruct("after"));
                 case "u" -> update(shape, value.getStruct("before"), value.getStruct("after"));
                 case "d" -> delete(shape, value.getStruct("before"));
-                case "t" -> {
-                    flush();
-                    exec("TRUNCATE " + shape.qualified() + " CASCADE");
-                }
+                case "t" -> addSingle("TRUNCATE " + shape.qualified() + " CASCADE", -1, "truncate of " + shape.name());
                 default -> throw new IllegalStateException("unknown change operation '" + op + "' on " + table);
             }
         } catch (SQLException e) {
@@ -191,40 +204,112 @@ final class ChangeApplier implements AutoCloseable {
         }
     }
 
+    /** Folds a change of a keyed table into the net changes; false when it has to be applied on its own. */
+    private boolean fold(TargetTables.Shape shape, String op, Struct value) {
+        if (shape.key().isEmpty() || op.equals("t")) {
+            return false;
+        }
+        Struct before = value.getStruct("before");
+        Struct after = value.getStruct("after");
+        NetChanges.Change raw = new NetChanges.Change(shape, op, before, after);
+        if (op.equals("d")) {
+            if (before == null) {
+                return false;
+            }
+            Where where = where(shape, before);
+            return net.absorb(shape, 'd', where.values, Map.of(), "delete of " + shape.name() + " " + where.described,
+                    raw);
+        }
+        requireSameColumns(shape, after.schema().fields());
+        Where where = where(shape, before != null && op.equals("u") ? before : after);
+        if (op.equals("u") && before != null && !where.values.equals(where(shape, after).values)) {
+            return false; // the key changes
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Field f : after.schema().fields()) {
+            Object v = after.get(f);
+            if (!PgText.unchangedToast(v)) {
+                values.put(f.name(), PgText.text(f.schema(), v, shape.name() + "." + f.name()));
+            } else if (!op.equals("u")) {
+                return false;
+            }
+        }
+        char kind = op.equals("u") ? 'u' : 'i';
+        return net.absorb(shape, kind, where.values, values, (kind == 'u' ? "update of " : "insert into ")
+                + shape.name() + " " + where.described, raw);
+    }
+
+    /**
+     * Applies the folded changes as bulk statements under a savepoint; when they fail (a constraint may need the
+     * changes' own order), undoes them and applies the changes one by one, in order, instead.
+     */
+    private void applyNet() throws SQLException {
+        if (net.isEmpty()) {
+            return;
+        }
+        List<NetChanges.Change> changes = net.changes();
+        List<StatementGroup> statements = net.statements();
+        net.clear();
+        flush();
+        exec("SAVEPOINT cutover_net");
+        try {
+            for (StatementGroup g : statements) {
+                queue(new Pending(g.sql(), g.size(), g.description()));
+            }
+            flush();
+            exec("RELEASE SAVEPOINT cutover_net");
+        } catch (SQLException e) {
+            exec("ROLLBACK TO SAVEPOINT cutover_net");
+            clearBatch();
+            stats.orderedRetry();
+            for (NetChanges.Change c : changes) {
+                switch (c.op()) {
+                    case "c", "r" -> insert(c.shape(), (Struct) c.after());
+                    case "u" -> update(c.shape(), (Struct) c.before(), (Struct) c.after());
+                    default -> delete(c.shape(), (Struct) c.before());
+                }
+            }
+            flush();
+        }
+    }
+
     private void insert(TargetTables.Shape shape, Struct after) throws SQLException {
         List<Field> fields = after.schema().fields();
         requireSameColumns(shape, fields);
-        StringJoiner names = new StringJoiner(", ");
-        StringJoiner values = new StringJoiner(", ");
+        List<String> columns = new ArrayList<>(fields.size());
+        List<String> values = new ArrayList<>(fields.size());
         for (Field f : fields) {
-            names.add(io.cutover.kit.jdbc.Databases.quote(f.name()));
-            values.add("?::" + shape.columns().get(f.name()));
+            columns.add(f.name());
+            values.add(PgText.text(f.schema(), after.get(f), shape.name() + "." + f.name()));
         }
-        String sql = "INSERT INTO " + shape.qualified() + " (" + names + ") VALUES (" + values + ")";
-        List<String> params = new ArrayList<>();
-        for (Field f : fields) {
-            params.add(PgText.text(f.schema(), after.get(f), shape.name() + "." + f.name()));
-        }
-        add(sql, params, null);
+        addToGroup(StatementGroup.Kind.INSERT, shape, columns, null, values, "insert into " + shape.name());
     }
 
     private void update(TargetTables.Shape shape, Struct before, Struct after) throws SQLException {
         List<Field> fields = after.schema().fields();
         requireSameColumns(shape, fields);
-        StringJoiner set = new StringJoiner(", ");
-        List<String> params = new ArrayList<>();
+        List<String> columns = new ArrayList<>();
+        List<String> values = new ArrayList<>();
         for (Field f : fields) {
             Object v = after.get(f);
             if (!PgText.unchangedToast(v)) {
-                set.add(io.cutover.kit.jdbc.Databases.quote(f.name()) + " = ?::" + shape.columns().get(f.name()));
-                params.add(PgText.text(f.schema(), v, shape.name() + "." + f.name()));
+                columns.add(f.name());
+                values.add(PgText.text(f.schema(), v, shape.name() + "." + f.name()));
             }
         }
-        Struct identity = before != null ? before : after;
-        Where where = where(shape, identity);
-        params.addAll(where.params);
-        add("UPDATE " + shape.qualified() + " SET " + set + where.sql, params, "update of " + shape.name() + " "
-                + where.described);
+        Where where = where(shape, before != null ? before : after);
+        String description = "update of " + shape.name() + " " + where.described;
+        if (!shape.key().isEmpty() && (before == null || where.values.equals(where(shape, after).values))) {
+            addToGroup(StatementGroup.Kind.UPDATE, shape, columns, where.values, values, description);
+            return;
+        }
+        // a key that changes, or a keyless table: one statement of its own
+        StringJoiner set = new StringJoiner(", ");
+        for (int i = 0; i < columns.size(); i++) {
+            set.add(Databases.quote(columns.get(i)) + " = "
+                    + PgText.literal(values.get(i), shape.columns().get(columns.get(i))));
+        }
+        addSingle("UPDATE " + shape.qualified() + " SET " + set + where.sql, 1, description);
     }
 
     private void delete(TargetTables.Shape shape, Struct before) throws SQLException {
@@ -232,16 +317,21 @@ final class ChangeApplier implements AutoCloseable {
             throw new IllegalStateException("a delete on " + shape.name() + " came without the old row's identity");
         }
         Where where = where(shape, before);
-        add("DELETE FROM " + shape.qualified() + where.sql, where.params, "delete of " + shape.name() + " "
-                + where.described);
+        String description = "delete of " + shape.name() + " " + where.described;
+        if (!shape.key().isEmpty()) {
+            addToGroup(StatementGroup.Kind.DELETE, shape, List.of(), where.values, List.of(), description);
+        } else {
+            addSingle("DELETE FROM " + shape.qualified() + where.sql, 1, description);
+        }
     }
 
-    private record Where(String sql, List<String> params, String described) {
+    /** values: the identity's values in key order (every column for a keyless table), as text. */
+    private record Where(String sql, List<String> values, String described) {
     }
 
     /** By primary key; a keyless table (replica identity full) matches one row equal in every column. */
     private static Where where(TargetTables.Shape shape, Struct identity) {
-        List<String> params = new ArrayList<>();
+        List<String> values = new ArrayList<>();
         StringJoiner described = new StringJoiner(", ", "(", ")");
         StringJoiner cond = new StringJoiner(" AND ");
         boolean keyless = shape.key().isEmpty();
@@ -257,84 +347,109 @@ final class ChangeApplier implements AutoCloseable {
                 continue;
             }
             String text = PgText.text(f.schema(), v, shape.name() + "." + column);
-            String type = shape.columns().get(column);
-            String q = io.cutover.kit.jdbc.Databases.quote(column);
-            cond.add(keyless ? q + "::text IS NOT DISTINCT FROM (?::" + type + ")::text" : q + " = ?::" + type);
-            params.add(text);
+            String literal = PgText.literal(text, shape.columns().get(column));
+            String q = Databases.quote(column);
+            cond.add(keyless ? q + "::text IS NOT DISTINCT FROM (" + literal + ")::text" : q + " = " + literal);
+            values.add(text);
             described.add(column + "=" + (text == null ? "NULL" : abbreviate(text)));
         }
         String sql = keyless
                 ? " WHERE ctid = (SELECT ctid FROM " + shape.qualified() + " WHERE " + cond + " LIMIT 1)"
                 : " WHERE " + cond;
-        return new Where(sql, params, described.toString());
+        return new Where(sql, values, described.toString());
     }
 
     private static void requireSameColumns(TargetTables.Shape shape, List<Field> fields) {
+        if (fields.size() == shape.columns().size()) {
+            boolean same = true;
+            for (Field f : fields) {
+                same &= shape.columns().containsKey(f.name());
+            }
+            if (same) {
+                return;
+            }
+        }
         Set<String> stream = new LinkedHashSet<>();
         fields.forEach(f -> stream.add(f.name()));
-        if (!stream.equals(shape.columns().keySet())) {
-            Set<String> added = new LinkedHashSet<>(stream);
-            added.removeAll(shape.columns().keySet());
-            Set<String> dropped = new LinkedHashSet<>(shape.columns().keySet());
-            dropped.removeAll(stream);
-            throw new SchemaDriftException("the source's schema of " + shape.name() + " changed during the sync"
-                    + (added.isEmpty() ? "" : "; columns only on the source now: " + added)
-                    + (dropped.isEmpty() ? "" : "; columns no longer on the source: " + dropped)
-                    + "; the cutover stops before the switch");
+        Set<String> added = new LinkedHashSet<>(stream);
+        added.removeAll(shape.columns().keySet());
+        Set<String> dropped = new LinkedHashSet<>(shape.columns().keySet());
+        dropped.removeAll(stream);
+        throw new SchemaDriftException("the source's schema of " + shape.name() + " changed during the sync"
+                + (added.isEmpty() ? "" : "; columns only on the source now: " + added)
+                + (dropped.isEmpty() ? "" : "; columns no longer on the source: " + dropped)
+                + "; the cutover stops before the switch");
+    }
+
+    /** A statement waiting to run, with the rows it must touch (-1: any number) and what it does, for errors. */
+    private record Pending(String sql, int expectedRows, String description) {
+    }
+
+    /** Joins the change to the open group of its kind, or closes that group and opens a new one. */
+    private void addToGroup(StatementGroup.Kind kind, TargetTables.Shape shape, List<String> columns,
+                            List<String> key, List<String> values, String description) throws SQLException {
+        String signature = StatementGroup.signature(kind, shape, columns);
+        if (group == null || !group.accepts(signature, key)) {
+            closeGroup();
+            group = new StatementGroup(kind, shape, columns);
+        }
+        group.add(key, values, description);
+    }
+
+    private void addSingle(String sql, int expectedRows, String description) throws SQLException {
+        closeGroup();
+        queue(new Pending(sql, expectedRows, description));
+    }
+
+    private void closeGroup() throws SQLException {
+        if (group != null) {
+            StatementGroup closing = group;
+            group = null;
+            queue(new Pending(closing.sql(), closing.size(), closing.description()));
         }
     }
 
-    private void add(String sql, List<String> params, String expectOneRow) throws SQLException {
-        if (!sql.equals(batchSql)) {
-            flush();
-            batch = statements.get(sql);
-            if (batch == null) {
-                batch = target.prepareStatement(sql);
-                statements.put(sql, batch);
-            }
-            batchSql = sql;
-        }
-        for (int i = 0; i < params.size(); i++) {
-            batch.setString(i + 1, params.get(i));
-        }
-        batch.addBatch();
-        batchExpectations.add(expectOneRow);
-        if (batchExpectations.size() >= 500) {
+    private void queue(Pending statement) throws SQLException {
+        pending.add(statement);
+        pendingChars += statement.sql().length();
+        if (pending.size() >= MAX_PENDING_STATEMENTS || pendingChars >= MAX_PENDING_CHARS) {
             flush();
         }
     }
 
-    /** Runs the statements gathered so far; an update or delete must touch exactly one row. */
+    /**
+     * Runs every statement gathered so far in one round trip (the driver pipelines a statement batch), then checks
+     * that each touched the rows it had to.
+     */
     private void flush() throws SQLException {
-        if (batch == null || batchExpectations.isEmpty()) {
+        closeGroup();
+        if (pending.isEmpty()) {
             return;
         }
-        int[] counts;
-        try {
-            counts = batch.executeBatch();
-        } catch (BatchUpdateException e) {
-            SQLException cause = e.getNextException() != null ? e.getNextException() : e;
-            clearBatch();
-            throw cause;
-        }
-        List<String> expectations = new ArrayList<>(batchExpectations);
+        List<Pending> running = new ArrayList<>(pending);
         clearBatch();
+        int[] counts;
+        try (Statement st = target.createStatement()) {
+            for (Pending p : running) {
+                st.addBatch(p.sql());
+            }
+            counts = st.executeBatch();
+        } catch (BatchUpdateException e) {
+            throw e.getNextException() != null ? e.getNextException() : e;
+        }
         for (int i = 0; i < counts.length; i++) {
-            String expected = expectations.get(i);
-            if (expected != null && counts[i] != 1 && counts[i] != Statement.SUCCESS_NO_INFO) {
-                throw new SQLException(expected + " found " + counts[i] + " rows on the target instead of one:"
-                        + " the target no longer matches the source");
+            Pending p = running.get(i);
+            if (p.expectedRows() >= 0 && counts[i] != p.expectedRows() && counts[i] != Statement.SUCCESS_NO_INFO) {
+                throw new SQLException(p.description() + " touched " + counts[i] + " rows on the target instead of "
+                        + p.expectedRows() + ": the target no longer matches the source");
             }
         }
     }
 
-    private void clearBatch() throws SQLException {
-        if (batch != null) {
-            batch.clearBatch();
-        }
-        batchExpectations.clear();
-        batchSql = null;
-        batch = null;
+    private void clearBatch() {
+        group = null;
+        pending.clear();
+        pendingChars = 0;
     }
 
     private void replayOrThrow(SQLException e) throws SQLException {

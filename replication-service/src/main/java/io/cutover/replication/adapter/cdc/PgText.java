@@ -89,6 +89,20 @@ final class PgText {
         };
     }
 
+    /**
+     * A SQL literal of the text cast to type. The apply session runs with standard_conforming_strings on, so only
+     * the quote needs doubling.
+     */
+    static String literal(String text, String type) {
+        if (text == null) {
+            return "NULL::" + type;
+        }
+        if (text.indexOf('\0') >= 0) {
+            throw new IllegalStateException("a value holds a NUL character, which PostgreSQL text cannot hold");
+        }
+        return "'" + text.replace("'", "''") + "'::" + type;
+    }
+
     private static String array(Schema element, List<?> values, String column) {
         StringBuilder out = new StringBuilder("{");
         for (int i = 0; i < values.size(); i++) {

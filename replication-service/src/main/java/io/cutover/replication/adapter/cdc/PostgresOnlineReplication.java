@@ -127,8 +127,9 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
             f.forEach(progress::set);
             long lag = f.get("lagMillis");
             long eta = f.get("drainEtaMillis");
-            progress.summary(String.format("lag %,d ms (%,d bytes: %,d to read, %,d to apply), applying %,d changes/s,"
-                            + " drain ETA %s", lag, f.get("lagBytes"), f.get("readLagBytes"), f.get("applyLagBytes"),
+            progress.summary(String.format("lag %,d ms (reading %,d ms, applying %,d ms; %,d bytes: %,d to read, %,d to"
+                            + " apply), applying %,d changes/s, drain ETA %s", lag, f.get("readLagMillis"),
+                    f.get("applyLagMillis"), f.get("lagBytes"), f.get("readLagBytes"), f.get("applyLagBytes"),
                     f.get("applyRate"), eta < 0 ? "unknown" : eta + " ms"));
             // something new applied since this stream started: it reads past its start, and repeats are behind it
             boolean flowing = f.get("appliedTransactions") > 0;
@@ -147,6 +148,15 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
     public Result drain(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target, List<String> wanted,
                        OnlineSync sync, Instant deadline, Progress progress) throws Exception {
         long started = System.nanoTime();
+        try (Connection tgt = Databases.open(target)) {
+            SyncState.prepare(tgt);
+            SyncState.Row state = SyncState.read(tgt, cutoverId);
+            if (state.drainedLsn() > 0) {
+                return new Result("already drained: the target applied the source's final position "
+                        + Lsn.text(state.drainedLsn()) + "; the stream is stopped", Map.of("finalLsn",
+                        state.drainedLsn()));
+            }
+        }
         Running running = resume(cutoverId, source, target, wanted, sync);
         long marker = running.watch().mark("drain:" + cutoverId);
         progress.summary("waiting for the target to apply the source's final position " + Lsn.text(marker));
@@ -168,6 +178,7 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
         int sequences;
         try (Connection src = openSource(source); Connection tgt = Databases.open(target)) {
             sequences = PostgresDataTransfer.syncSequences(src, tgt);
+            SyncState.drained(tgt, cutoverId, marker);
             if (!sync.getKeepSlot()) {
                 SourceSlots.drop(src, SyncNames.of(cutoverId));
             }
@@ -189,6 +200,12 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
         }
         return new Result((wasRunning ? "stream stopped" : "no stream was running") + "; slot and publication of "
                 + cutoverId + " dropped from the source", Map.of());
+    }
+
+    /** The running stream's figures (lag, rates, counts), or none when no stream of this cutover runs here. */
+    public Map<String, Long> figures(String cutoverId) {
+        Running running = streams.get(cutoverId);
+        return running == null ? Map.of() : running.stream().stats().figures();
     }
 
     /** The stream of this cutover, started again from the slot when this service was restarted meanwhile. */
@@ -217,6 +234,13 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
             stopStream(cutoverId); // failed before: try once more from the slot, which kept every change
         }
         SyncNames names = SyncNames.of(cutoverId);
+        try (Connection src = openSource(source)) {
+            if (!SourceSlots.slotExists(src, names)) {
+                // the engine would make a new slot at the current position and miss what happened meanwhile
+                throw new IllegalStateException("replication slot " + names.slot() + " is gone from the source, so"
+                        + " changes since it went cannot be streamed; the cutover cannot continue online");
+            }
+        }
         CdcStream stream = new CdcStream(cutoverId, source, names, slotFlushMillis);
         SourceWatch watch = new SourceWatch(source, target, names, tables, allTables,
                 sync.getSlotRetentionAlarmBytes(), stream,

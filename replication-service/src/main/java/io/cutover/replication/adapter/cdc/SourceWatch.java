@@ -68,6 +68,9 @@ final class SourceWatch {
         } catch (SQLException e) {
             log.warn("watching source {}: {}", Databases.describe(source), Jobs.describe(e));
             close();
+        } catch (RuntimeException e) {
+            // an exception would end the schedule for good, and with it heartbeats, lag and schema checks
+            log.error("watching source {} failed; trying again next round", Databases.describe(source), e);
         }
     }
 

@@ -23,7 +23,12 @@ final class StreamStats {
     private long lastLatencyMillis;
     private long sourceLsn;
     private long slotRetentionBytes;
+    private long applyBusyNanos;
+    private long orderedRetries;
+    private final long startedNanos = System.nanoTime();
     private final Deque<Long> heartbeatsInFlight = new ArrayDeque<>();
+    /** Heartbeats read by the stream but not yet committed on the target, by emission time. */
+    private final Deque<Long> heartbeatsRead = new ArrayDeque<>();
     private long[] latencies = new long[1024];
     private int latencyCount;
     private final Deque<long[]> rateWindow = new ArrayDeque<>();
@@ -38,6 +43,7 @@ final class StreamStats {
         appliedLsn = Math.max(appliedLsn, lsn);
         receivedLsn = Math.max(receivedLsn, lsn);
         lastLatencyMillis = Math.max(0, System.currentTimeMillis() - oldestCommitMillis);
+        heartbeatsRead.clear(); // committed: whatever was read before this commit is applied
         if (latencyCount == latencies.length && latencies.length < MAX_SAMPLES) {
             latencies = Arrays.copyOf(latencies, latencies.length * 2);
         }
@@ -45,9 +51,19 @@ final class StreamStats {
         latencyCount++;
     }
 
+    /** Time spent applying a batch: against the stream's age it shows whether the target is the bottleneck. */
+    synchronized void busy(long nanos) {
+        applyBusyNanos += nanos;
+    }
+
     synchronized void startAt(long lsn) {
         appliedLsn = Math.max(appliedLsn, lsn);
         receivedLsn = Math.max(receivedLsn, lsn);
+    }
+
+    /** Bulk statements failed and the changes were applied one by one instead. */
+    synchronized void orderedRetry() {
+        orderedRetries++;
     }
 
     synchronized void skipped() {
@@ -61,7 +77,7 @@ final class StreamStats {
     /** A heartbeat reached the apply: it and every older one are through. */
     synchronized void heartbeatReceived(long emittedMillis) {
         while (!heartbeatsInFlight.isEmpty() && heartbeatsInFlight.peekFirst() <= emittedMillis) {
-            heartbeatsInFlight.removeFirst();
+            heartbeatsRead.addLast(heartbeatsInFlight.removeFirst());
         }
     }
 
@@ -93,8 +109,17 @@ final class StreamStats {
 
     /** How far behind the target is, in time: the last commit's latency, or longer if a heartbeat is stuck. */
     synchronized long lagMillis() {
-        long stuck = heartbeatsInFlight.isEmpty() ? 0 : System.currentTimeMillis() - heartbeatsInFlight.peekFirst();
-        return Math.max(lastLatencyMillis, stuck);
+        return Math.max(lastLatencyMillis, Math.max(readLagMillis(), applyLagMillis()));
+    }
+
+    /** How long the oldest heartbeat not yet read by the stream has been waiting: the read side of the lag. */
+    synchronized long readLagMillis() {
+        return heartbeatsInFlight.isEmpty() ? 0 : System.currentTimeMillis() - heartbeatsInFlight.peekFirst();
+    }
+
+    /** How long the oldest heartbeat read but not yet committed on the target has been waiting: the apply side. */
+    synchronized long applyLagMillis() {
+        return heartbeatsRead.isEmpty() ? 0 : System.currentTimeMillis() - heartbeatsRead.peekFirst();
     }
 
     synchronized long lagBytes() {
@@ -148,6 +173,8 @@ final class StreamStats {
     synchronized Map<String, Long> figures() {
         Map<String, Long> f = new TreeMap<>();
         f.put("lagMillis", lagMillis());
+        f.put("readLagMillis", readLagMillis());
+        f.put("applyLagMillis", applyLagMillis());
         f.put("lagBytes", lagBytes());
         f.put("readLagBytes", readLagBytes());
         f.put("applyLagBytes", Math.max(0, receivedLsn - appliedLsn));
@@ -160,6 +187,8 @@ final class StreamStats {
         f.put("lagP99Millis", latencyPercentile(0.99));
         f.put("lagMaxMillis", latencyPercentile(1.0));
         f.put("slotRetentionBytes", slotRetentionBytes);
+        f.put("orderedRetries", orderedRetries);
+        f.put("applyBusyPercent", applyBusyNanos * 100 / Math.max(1, System.nanoTime() - startedNanos));
         return f;
     }
 }

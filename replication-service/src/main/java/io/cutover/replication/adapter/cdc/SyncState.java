@@ -18,8 +18,11 @@ final class SyncState {
 
     static final String TABLE = Databases.STATE_SCHEMA + ".online_sync";
 
-    /** copied: the initial copy is complete; appliedLsn: commit LSN of the last applied source transaction. */
-    record Row(boolean copied, long appliedLsn, long transactions, long changes) {
+    /**
+     * copied: the initial copy is complete; appliedLsn: commit LSN of the last applied source transaction;
+     * drainedLsn: the source's final position once the drain reached it, else 0.
+     */
+    record Row(boolean copied, long appliedLsn, long transactions, long changes, long drainedLsn) {
     }
 
     private SyncState() {
@@ -36,17 +39,20 @@ final class SyncState {
                       source_commit_time timestamptz,
                       transactions bigint NOT NULL DEFAULT 0,
                       changes bigint NOT NULL DEFAULT 0,
+                      drained_lsn bigint,
                       updated_at timestamptz NOT NULL DEFAULT now())""".formatted(TABLE));
+            st.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS drained_lsn bigint");
         }
     }
 
     static Row read(Connection target, String cutoverId) throws SQLException {
         try (PreparedStatement ps = target.prepareStatement(
-                "SELECT copied, applied_lsn, transactions, changes FROM " + TABLE + " WHERE cutover_id = ?")) {
+                "SELECT copied, applied_lsn, transactions, changes, coalesce(drained_lsn, 0) FROM " + TABLE
+                        + " WHERE cutover_id = ?")) {
             ps.setString(1, cutoverId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new Row(rs.getBoolean(1), rs.getLong(2), rs.getLong(3), rs.getLong(4))
-                        : new Row(false, 0, 0, 0);
+                return rs.next() ? new Row(rs.getBoolean(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                        rs.getLong(5)) : new Row(false, 0, 0, 0, 0);
             }
         }
     }
@@ -78,6 +84,16 @@ final class SyncState {
                 throw new SQLException("the apply position of cutover " + cutoverId + " is missing or already past "
                         + Lsn.text(lsn) + ": another apply is running against this target");
             }
+        }
+    }
+
+    /** The drain reached the source's final position: a repeated drain has nothing left to do. */
+    static void drained(Connection target, String cutoverId, long finalLsn) throws SQLException {
+        try (PreparedStatement ps = target.prepareStatement("UPDATE " + TABLE + " SET drained_lsn = ?,"
+                + " updated_at = now() WHERE cutover_id = ?")) {
+            ps.setLong(1, finalLsn);
+            ps.setString(2, cutoverId);
+            ps.executeUpdate();
         }
     }
 

@@ -3,6 +3,7 @@ package io.cutover.replication.adapter.kafka;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
@@ -59,7 +60,12 @@ public class ReplicationListener {
         online.onAlarm((cutoverId, summary, figures) -> {
             Command cause = streaming.get(cutoverId);
             if (cause != null) {
-                outcomes.reply(cause, new ReplicationAlarm(summary, figures, "slot-retention"));
+                try {
+                    outcomes.reply(cause, new ReplicationAlarm(summary, figures, "slot-retention"));
+                } catch (RuntimeException e) {
+                    LoggerFactory.getLogger(ReplicationListener.class).error("cutover {}: alarm not delivered: {}",
+                            cutoverId, summary, e);
+                }
             }
         });
     }

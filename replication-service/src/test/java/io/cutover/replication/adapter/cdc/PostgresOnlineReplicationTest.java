@@ -24,7 +24,7 @@ import io.cutover.testing.TestPostgres;
 class PostgresOnlineReplicationTest {
 
     private static final List<String> TABLES = List.of("public.accounts", "public.docs", "public.events",
-            "public.audit");
+            "public.audit", "public.people");
     private static final OnlineSync SYNC = OnlineSync.newBuilder().setReplicaIdentityFull(List.of("public.audit"))
             .build();
 
@@ -46,7 +46,7 @@ class PostgresOnlineReplicationTest {
 
         OnlineReplication.Result started = replication.start("c-all", source, target, List.of(), 2, SYNC,
                 new Progress());
-        assertThat(started.figures()).containsEntry("rows", 2_000L + 3 + 50 + 4);
+        assertThat(started.figures()).containsEntry("rows", 2_000L + 3 + 50 + 4 + 3);
 
         TestPostgres.sql("on_all_src",
                 "INSERT INTO accounts (owner, balance, opened, tags, doc, photo, ratio, span, nick, born, wake)"
@@ -63,6 +63,14 @@ class PostgresOnlineReplicationTest {
                 "UPDATE audit SET note = 'changed' WHERE note = 'n2'",
                 "DELETE FROM audit WHERE note = 'n3'",
                 "INSERT INTO audit VALUES ('n1'), ('n1')");
+        // two rows swap a unique value: applied together the net changes collide, so they go one by one
+        try (Connection c = TestPostgres.connect("on_all_src")) {
+            c.setAutoCommit(false);
+            Sql.execute(c, "UPDATE people SET email = 'tmp' WHERE id = 1");
+            Sql.execute(c, "UPDATE people SET email = 'a@x' WHERE id = 2");
+            Sql.execute(c, "UPDATE people SET email = 'b@x' WHERE id = 1");
+            c.commit();
+        }
         // one large transaction
         try (Connection c = TestPostgres.connect("on_all_src")) {
             c.setAutoCommit(false);
@@ -79,6 +87,7 @@ class PostgresOnlineReplicationTest {
                 Instant.now().plusSeconds(30), new Progress());
 
         assertThat(drained.figures().get("sequences")).isEqualTo(2L);
+        assertThat(drained.figures().get("orderedRetries")).as("bulk statements undone for the swap").isPositive();
         assertSame("on_all_src", "on_all_tgt");
         try (Connection t = TestPostgres.connect("on_all_tgt"); Connection s = TestPostgres.connect("on_all_src")) {
             assertThat(Sql.one(t, "SELECT length(body) FROM docs WHERE id = 1")).isEqualTo("200000");
@@ -286,6 +295,8 @@ class PostgresOnlineReplicationTest {
                 "CREATE TABLE docs (id int PRIMARY KEY, title text, body text)",
                 "CREATE TABLE events (id bigserial PRIMARY KEY, kind text NOT NULL, at timestamp DEFAULT now())",
                 "CREATE TABLE audit (note text)",
+                "CREATE TABLE people (id int PRIMARY KEY, email text UNIQUE NOT NULL)",
+                "INSERT INTO people VALUES (1, 'a@x'), (2, 'b@x'), (3, 'c@x')",
                 "INSERT INTO accounts (owner, balance, opened, tags, doc, photo, ratio, span, nick, born, wake)"
                         + " SELECT 'owner ' || g, g * 1.5, now() - g * interval '1 minute', ARRAY['t' || g],"
                         + " jsonb_build_object('n', g), decode(md5(g::text), 'hex'), g / 3.0, g * interval '1 s',"
