@@ -189,7 +189,8 @@ public final class CutoverSaga {
             Plan plan = state.plan();
             if (!now.isBefore(step.deadline())) {
                 changed = true;
-                timeOut(step, stallLimited(def, step) ? stallReason(step) : "no outcome within " + def.timeoutFor(plan));
+                timeOut(step, stallLimited(def, step) ? stallReason(step)
+                        : "no outcome within " + def.timeoutFor(plan));
             } else if (!now.isBefore(step.lastBeatAt().plus(plan.heartbeatTimeout()))) {
                 changed = true;
                 if (step.attempts() < plan.maxAttempts()) {

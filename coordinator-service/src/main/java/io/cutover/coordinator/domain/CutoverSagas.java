@@ -19,20 +19,28 @@ import static java.time.Duration.ofMinutes;
 /** The runbooks. This is the one place that knows the order of a cutover's steps. */
 public final class CutoverSagas {
 
+    /** The steps both runbooks share. */
+    private static final StepDefinition ANNOUNCING = step(ANNOUNCE).sends("AnnounceCutover")
+            .succeedsOn("CutoverAnnounced").failsOn("AnnouncementFailed")
+            .timeout(ofMinutes(2));
+    private static final StepDefinition PROVISIONING = step(PROVISION_TARGET).sends("ProvisionTarget")
+            .succeedsOn("TargetProvisioned").failsOn("ProvisioningFailed")
+            .timeout(ofMinutes(30));
+    private static final StepDefinition READINESS = step(CHECK_READINESS).sends("CheckReadiness")
+            .succeedsOn("ReadinessConfirmed").failsOn("ReadinessFailed")
+            .timeout(ofMinutes(5));
+    private static final StepDefinition VERIFYING = step(VERIFY_TARGET).sends("VerifyCutover")
+            .succeedsOn("CutoverVerified").failsOn("CutoverVerificationFailed")
+            .timeout(ofMinutes(10));
+
     /**
      * Offline: the source is fenced for the whole copy; a failure before the redirect leaves the source live. After
      * the redirect the target is verified; a failure there is reported, and falling back is the operator's call.
      */
     public static final SagaDefinition OFFLINE = SagaDefinition.of(
-            step(ANNOUNCE).sends("AnnounceCutover")
-                    .succeedsOn("CutoverAnnounced").failsOn("AnnouncementFailed")
-                    .timeout(ofMinutes(2)),
-            step(PROVISION_TARGET).sends("ProvisionTarget")
-                    .succeedsOn("TargetProvisioned").failsOn("ProvisioningFailed")
-                    .timeout(ofMinutes(30)),
-            step(CHECK_READINESS).sends("CheckReadiness")
-                    .succeedsOn("ReadinessConfirmed").failsOn("ReadinessFailed")
-                    .timeout(ofMinutes(5)),
+            ANNOUNCING,
+            PROVISIONING,
+            READINESS,
             step(FENCE_SOURCE_WRITES).sends("FenceSourceWrites")
                     .succeedsOn("SourceWritesFenced").failsOn("WriteFencingFailed")
                     .timeout(ofMinutes(2))
@@ -48,9 +56,7 @@ public final class CutoverSagas {
                     .timeout(ofMinutes(2))
                     .compensatedBy("RevertTraffic", "TrafficReverted", "TrafficRevertFailed")
                     .pointOfNoReturn(),
-            step(VERIFY_TARGET).sends("VerifyCutover")
-                    .succeedsOn("CutoverVerified").failsOn("CutoverVerificationFailed")
-                    .timeout(ofMinutes(10)));
+            VERIFYING);
 
     /**
      * Online: the target is filled and kept current while the source stays live. The switch holds new queries at
@@ -60,15 +66,9 @@ public final class CutoverSagas {
      * it, and the stream stops: the applications stay on the source.
      */
     public static final SagaDefinition ONLINE = SagaDefinition.of(
-            step(ANNOUNCE).sends("AnnounceCutover")
-                    .succeedsOn("CutoverAnnounced").failsOn("AnnouncementFailed")
-                    .timeout(ofMinutes(2)),
-            step(PROVISION_TARGET).sends("ProvisionTarget")
-                    .succeedsOn("TargetProvisioned").failsOn("ProvisioningFailed")
-                    .timeout(ofMinutes(30)),
-            step(CHECK_READINESS).sends("CheckReadiness")
-                    .succeedsOn("ReadinessConfirmed").failsOn("ReadinessFailed")
-                    .timeout(ofMinutes(5)),
+            ANNOUNCING,
+            PROVISIONING,
+            READINESS,
             step(START_REPLICATION).sends("StartReplication")
                     .succeedsOn("ReplicationStarted").failsOn("ReplicationStartFailed")
                     .timeout(ofHours(12))
@@ -96,9 +96,7 @@ public final class CutoverSagas {
                     .compensatedBy("RevertTraffic", "TrafficReverted", "TrafficRevertFailed")
                     .withinWriteStall()
                     .pointOfNoReturn(),
-            step(VERIFY_TARGET).sends("VerifyCutover")
-                    .succeedsOn("CutoverVerified").failsOn("CutoverVerificationFailed")
-                    .timeout(ofMinutes(10)));
+            VERIFYING);
 
     private CutoverSagas() {
     }

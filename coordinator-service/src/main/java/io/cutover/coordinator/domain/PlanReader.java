@@ -255,8 +255,8 @@ public final class PlanReader {
             StepName step = stepNamed(entry.getKey());
             List<StepName> steps = CutoverSagas.forMode(mode).steps().stream().map(StepDefinition::name).toList();
             if (step == null || !steps.contains(step)) {
-                problems.add("stepTimeouts." + entry.getKey() + ": no such step in an " + mode.name().toLowerCase(Locale.ROOT)
-                        + " cutover; steps are "
+                problems.add("stepTimeouts." + entry.getKey() + ": no such step in an "
+                        + mode.name().toLowerCase(Locale.ROOT) + " cutover; steps are "
                         + steps.stream().map(StepName::planKey).toList());
                 continue;
             }

@@ -24,15 +24,18 @@ public record StepDefinition(StepName name, String command, String succeededEven
     }
 
     public StepDefinition succeedsOn(String event) {
-        return new StepDefinition(name, command, event, failedEvent, timeout, compensation, irreversible, writeStall);
+        return new StepDefinition(name, command, event, failedEvent, timeout, compensation, irreversible,
+                writeStall);
     }
 
     public StepDefinition failsOn(String event) {
-        return new StepDefinition(name, command, succeededEvent, event, timeout, compensation, irreversible, writeStall);
+        return new StepDefinition(name, command, succeededEvent, event, timeout, compensation, irreversible,
+                writeStall);
     }
 
     public StepDefinition timeout(Duration limit) {
-        return new StepDefinition(name, command, succeededEvent, failedEvent, limit, compensation, irreversible, writeStall);
+        return new StepDefinition(name, command, succeededEvent, failedEvent, limit, compensation, irreversible,
+                writeStall);
     }
 
     public StepDefinition compensatedBy(String commandName, String succeeded, String failed) {

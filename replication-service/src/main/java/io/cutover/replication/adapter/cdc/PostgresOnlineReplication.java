@@ -91,12 +91,11 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
                 } else {
                     stopStream(cutoverId);
                     refuseKeyless(src, tables, sync.getReplicaIdentityFull());
+                    // a copy that did not finish: its snapshot is gone, so it starts over, every table, from a new slot
                     if (SourceSlots.slotExists(src, names)) {
-                        // a copy that did not finish: its snapshot is gone, so it starts over from a new slot
                         SourceSlots.drop(src, names);
-                        int emptied = transfer.forgetCopiedTables(cutoverId, tgt);
-                        figures.put("tablesCopiedAgain", (long) emptied);
                     }
+                    figures.put("tablesCopiedAgain", (long) transfer.forgetCopiedTables(cutoverId, tgt));
                     SourceSlots.preparePublication(src, names, tables, sync.getReplicaIdentityFull());
                     try (SourceSlots.NewSlot slot = SourceSlots.createSlot(source, names)) {
                         progress.summary("slot " + names.slot() + " created at " + Lsn.text(slot.consistentPoint)

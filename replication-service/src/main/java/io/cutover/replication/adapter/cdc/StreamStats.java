@@ -132,22 +132,22 @@ final class StreamStats {
 
     /** Changes applied per second over the last few seconds. */
     synchronized long applyRate() {
-        if (rateWindow.size() < 2) {
-            return 0;
-        }
-        long[] first = rateWindow.peekFirst();
-        long[] last = rateWindow.peekLast();
-        return (last[1] - first[1]) * 1000 / Math.max(1, last[0] - first[0]);
+        return perSecond(1);
     }
 
     /** Source WAL bytes applied per second over the last few seconds. */
     synchronized long applyBytesRate() {
+        return perSecond(2);
+    }
+
+    /** The growth per second of one figure of the rate window (1: changes, 2: applied position). */
+    private long perSecond(int figure) {
         if (rateWindow.size() < 2) {
             return 0;
         }
         long[] first = rateWindow.peekFirst();
         long[] last = rateWindow.peekLast();
-        return (last[2] - first[2]) * 1000 / Math.max(1, last[0] - first[0]);
+        return (last[figure] - first[figure]) * 1000 / Math.max(1, last[0] - first[0]);
     }
 
     /** How long the backlog takes to apply at the current rate; -1 when nothing is being applied yet. */

@@ -12,8 +12,10 @@ import io.cutover.schemas.DatabaseEndpoint;
 /**
  * Fences by making the source database read-only for every new session, then ending the sessions that were open
  * so that they reconnect read-only. The online sync's own sessions are kept (application name cutover-sync, and
- * the change stream's "Debezium ..." sessions and walsender): they carry the last changes to the target. Unfencing resets the setting and ends the sessions opened while fenced, which
- * would otherwise stay read-only.
+ * the change stream's "Debezium ..." sessions and walsender): they carry the last changes to the target. Unfencing
+ * resets the setting and ends the sessions opened while fenced, which would otherwise stay read-only. The database
+ * setting is changed with a short lock timeout, retried, so that the fence never queues behind a long transaction
+ * while every other session queues behind it.
  */
 public final class PostgresWriteFence implements WriteFence {
 

@@ -231,6 +231,26 @@ class PostgresOnlineReplicationTest {
     }
 
     @Test
+    void aSlotRetainingMoreWalThanThePlanAllowsRaisesAnAlarm() throws Exception {
+        DatabaseEndpoint source = source("on_alarm_src", 100);
+        DatabaseEndpoint target = TestPostgres.database("on_alarm_tgt");
+        List<String> alarms = new java.util.concurrent.CopyOnWriteArrayList<>();
+        replication.onAlarm((id, summary, figures) -> alarms.add(id + " " + summary + " " + figures));
+
+        replication.start("c-alarm", source, target, List.of(), 2, OnlineSync.newBuilder()
+                .setReplicaIdentityFull(List.of("public.audit")).setSlotRetentionAlarmBytes(1).build(),
+                new Progress());
+
+        long until = System.currentTimeMillis() + 30_000;
+        while (alarms.isEmpty() && System.currentTimeMillis() < until) {
+            Thread.sleep(50);
+        }
+        assertThat(alarms).singleElement().asString().startsWith("c-alarm replication slot cutover_c_alarm retains")
+                .contains("above the plan's 1").contains("slotRetentionBytes");
+        replication.stop("c-alarm", source, target);
+    }
+
+    @Test
     void aTableWithoutKeyOrChosenIdentityIsRefusedByName() throws Exception {
         DatabaseEndpoint source = source("on_key_src", 10);
         DatabaseEndpoint target = TestPostgres.database("on_key_tgt");

@@ -78,7 +78,8 @@ final class OnlinePrerequisites {
 
     private static void role(Connection c, String where, String user, List<String> tables, List<String> passed,
                              List<String> problems) throws SQLException {
-        boolean superuser = Boolean.parseBoolean(one(c, "SELECT rolsuper::text FROM pg_roles WHERE rolname = current_user"));
+        boolean superuser = Boolean.parseBoolean(one(c,
+                "SELECT rolsuper::text FROM pg_roles WHERE rolname = current_user"));
         boolean replication = Boolean.parseBoolean(one(c,
                 "SELECT rolreplication::text FROM pg_roles WHERE rolname = current_user"));
         if (!superuser && !replication) {
