@@ -79,6 +79,23 @@ public final class AdminClient {
         }
     }
 
+    /** Waits until the step has the status and, when running, has been acknowledged (it has a summary). */
+    public JsonNode awaitStep(String id, String step, String status, Duration limit)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode state = get(id);
+            for (JsonNode s : state.get("steps")) {
+                if (s.get("name").asString().equals(step) && s.get("status").asString().equals(status)
+                        && !(s.get("summary") == null || s.get("summary").isNull())) {
+                    return state;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new IOException("step " + step + " of cutover " + id + " not " + status + " within " + limit);
+    }
+
     /** The end-of-cutover notice goes out after the saga ends: waits until its delivery is recorded. */
     public JsonNode awaitNotified(String id, Duration limit) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();

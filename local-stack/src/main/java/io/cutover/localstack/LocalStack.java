@@ -76,6 +76,15 @@ public final class LocalStack implements AutoCloseable {
         services.set(0, startCoordinator(Files.createTempDirectory(dir, "coordinator-state-")));
     }
 
+    /**
+     * Stops the replication service and starts a new one, as after a crash of its machine: whatever it was doing
+     * is gone, and the coordinator's re-sent command must find its state in the databases.
+     */
+    public void restartReplication() {
+        services.get(2).close();
+        services.set(2, start(ReplicationApplication.builder(), Map.of()));
+    }
+
     /** Starts everything under {@code dir}; adminPort 0 picks a free port. */
     public static LocalStack start(Path dir, int adminPort) throws IOException {
         return start(dir, adminPort, null);

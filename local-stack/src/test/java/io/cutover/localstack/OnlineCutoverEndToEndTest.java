@@ -23,7 +23,39 @@ class OnlineCutoverEndToEndTest {
 
     @Test
     void anOnlineCutoverUnderWriteLoadLosesNoAcknowledgedWriteAndSwitchesToAnEqualTarget() throws Exception {
-        String database = "e2e_online";
+        JsonNode end = cutOverUnderLoad("e2e_online", "30s", id -> { });
+        assertThat(stepsAttempted(end)).as("every step once").allSatisfy(a -> assertThat(a).endsWith(":1"));
+    }
+
+    @Test
+    void aReplicationServiceRestartedMidStreamResumesFromItsSlotAndLosesNothing() throws Exception {
+        JsonNode end = cutOverUnderLoad("e2e_online_restart", "3s", id -> {
+            // while it waits for the target to catch up, the service goes away with whatever it was doing
+            admin.awaitStep(id, "AWAIT_CATCH_UP", "RUNNING", Duration.ofMinutes(2));
+            stack.restartReplication();
+        });
+        assertThat(stepsAttempted(end)).as("a step of the restarted service was sent again")
+                .contains("AWAIT_CATCH_UP:2");
+    }
+
+    /** Steps as NAME:attempts. */
+    private static List<String> stepsAttempted(JsonNode state) {
+        List<String> out = new java.util.ArrayList<>();
+        state.get("steps").forEach(s -> out.add(s.get("name").asString() + ":" + s.get("attempts").asInt()));
+        return out;
+    }
+
+    /** What the test does while the cutover runs, given its id. */
+    @FunctionalInterface
+    private interface During {
+        void run(String id) throws Exception;
+    }
+
+    /**
+     * An online cutover of a fresh sample database while the application writes through the proxy; checks that no
+     * acknowledged write is lost and that the target equals the source as of the switch.
+     */
+    private JsonNode cutOverUnderLoad(String database, String heartbeatTimeout, During during) throws Exception {
         SampleWorkload.create(db.sourcePort(), database, 20_000);
         try (Connection source = db.source(database)) {
             SyntheticApplication.prepare(source);
@@ -34,8 +66,10 @@ class OnlineCutoverEndToEndTest {
         awaitAcks(app, 100);
 
         String id = admin.create(SamplePlan.json("E2E online", db.sourcePort(), db.targetPort(), database, 3,
-                "online.example.com", "online", "20s"));
+                "online.example.com", "online", "20s").replace("\"heartbeatTimeout\": \"30s\"",
+                "\"heartbeatTimeout\": \"" + heartbeatTimeout + "\""));
         admin.start(id);
+        during.run(id);
         JsonNode end = admin.awaitEnd(id, Duration.ofMinutes(3), s -> { });
         long acksAtSwitch = app.acknowledged();
         awaitAcks(app, acksAtSwitch + 100); // the application goes on, now on the target
@@ -82,6 +116,7 @@ class OnlineCutoverEndToEndTest {
         assertThat(steps(end)).containsExactly("ANNOUNCE", "PROVISION_TARGET", "CHECK_READINESS",
                 "START_REPLICATION", "AWAIT_CATCH_UP", "HOLD_TRAFFIC", "FENCE_SOURCE_WRITES", "DRAIN_REPLICATION",
                 "REDIRECT_TRAFFIC", "VERIFY_TARGET");
+        return end;
     }
 
     @Test

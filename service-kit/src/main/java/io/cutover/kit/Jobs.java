@@ -33,6 +33,7 @@ public final class Jobs implements AutoCloseable {
     private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(
             r -> daemon(r, "cutover-beat"));
     private final Map<String, Progress> running = new ConcurrentHashMap<>();
+    private volatile boolean closing;
 
     public Jobs(Outcomes outcomes, Duration beatInterval, int workers) {
         this.outcomes = outcomes;
@@ -71,7 +72,15 @@ public final class Jobs implements AutoCloseable {
         ScheduledFuture<?> beat = beats.scheduleAtFixedRate(() -> beat(command, progress),
                 beatInterval.toMillis(), beatInterval.toMillis(), TimeUnit.MILLISECONDS);
         try {
-            outcomes.reply(command, outcome(command, job, progress));
+            SpecificRecord result = outcome(command, job, progress);
+            if (result == null || closing) {
+                // the service is stopping and interrupted the work: its outcome says nothing about the command,
+                // which the coordinator sends again when the beat stops
+                log.info("{} for cutover {} stopped with the service; awaiting a re-send", key,
+                        command.getEnvelope().getCutoverId());
+                return;
+            }
+            outcomes.reply(command, result);
         } catch (RuntimeException e) {
             // The coordinator misses the beat and re-sends the command; the job is idempotent and runs again.
             log.error("outcome of {} for cutover {} not delivered; awaiting a re-send", key,
@@ -87,9 +96,15 @@ public final class Jobs implements AutoCloseable {
         }
     }
 
+    /** The outcome to send, or null when the service itself stopped the work. */
     private static SpecificRecord outcome(Command command, Job job, Progress progress) {
         try {
             return job.run(progress);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (WorkInterruptedException e) {
+            return null;
         } catch (Exception e) {
             log.warn("{} for cutover {} failed: {}", command.getPayload().getClass().getSimpleName(),
                     command.getEnvelope().getCutoverId(), describe(e));
@@ -118,6 +133,7 @@ public final class Jobs implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         workers.shutdownNow();
         beats.shutdownNow();
     }

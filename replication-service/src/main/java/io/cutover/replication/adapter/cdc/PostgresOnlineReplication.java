@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.cutover.kit.Progress;
+import io.cutover.kit.WorkInterruptedException;
 import io.cutover.kit.jdbc.Databases;
 import io.cutover.replication.adapter.jdbc.PostgresDataTransfer;
 import io.cutover.replication.application.OnlineReplication;
@@ -53,6 +54,7 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
         t.setDaemon(true);
         return t;
     });
+    private volatile boolean closing;
     private volatile Alarms alarms = (id, summary, figures) -> log.warn("cutover {}: {}", id, summary);
 
     /**
@@ -254,6 +256,9 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
     }
 
     private void requireHealthy(String cutoverId, Running running) {
+        if (closing) {
+            throw new WorkInterruptedException("the replication service is stopping");
+        }
         String failure = running.stream().failure();
         if (failure != null) {
             throw new IllegalStateException(failure);
@@ -319,6 +324,7 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
 
     @Override
     public void close() {
+        closing = true;
         new ArrayList<>(streams.keySet()).forEach(this::stopStream);
         watches.shutdownNow();
     }
