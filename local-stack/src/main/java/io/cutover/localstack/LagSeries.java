@@ -20,7 +20,9 @@ final class LagSeries {
         for (JsonNode step : state.get("steps")) {
             String name = step.get("name").asString();
             JsonNode m = step.get("metrics");
-            if (!(name.equals("AWAIT_CATCH_UP") || name.equals("DRAIN_REPLICATION")) || !m.has("lagMillis")) {
+            // the beats of the running online step; a finished step keeps its last figures, which are not new
+            if (!(name.equals("AWAIT_CATCH_UP") || name.equals("DRAIN_REPLICATION")) || !m.has("lagMillis")
+                    || !step.get("status").asString().equals("RUNNING")) {
                 continue;
             }
             String key = name + m.get("lagMillis") + m.get("appliedTransactions");

@@ -151,6 +151,7 @@ final class CdcStream implements AutoCloseable {
         p.setProperty("snapshot.mode", "no_data");
         p.setProperty("provide.transaction.metadata", "true");
         p.setProperty("skipped.operations", "none");
+        p.setProperty("tombstones.on.delete", "false"); // a record per delete is enough; the apply skips none
         p.setProperty("decimal.handling.mode", "string");
         p.setProperty("interval.handling.mode", "string");
         p.setProperty("hstore.handling.mode", "json");
