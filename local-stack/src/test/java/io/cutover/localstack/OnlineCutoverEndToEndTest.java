@@ -38,6 +38,46 @@ class OnlineCutoverEndToEndTest {
                 .contains("AWAIT_CATCH_UP:2");
     }
 
+    @Test
+    void rowsTheStreamChangedWrongAreCaughtAtTheSwitchAndTheApplicationStaysOnTheSource() throws Exception {
+        String database = "e2e_online_tampered";
+        SampleWorkload.create(db.sourcePort(), database, 20_000);
+        try (Connection source = db.source(database)) {
+            SyntheticApplication.prepare(source);
+        }
+        stack.proxy().pointTo("127.0.0.1", db.sourcePort());
+        SyntheticApplication app = new SyntheticApplication(stack.proxy().port(), database, 200, 4);
+        app.start();
+        awaitAcks(app, 50);
+        String id = admin.create(SamplePlan.json("E2E online tampered", db.sourcePort(), db.targetPort(), database,
+                3, "tampered.example.com", "online", "20s"));
+        admin.start(id);
+        admin.awaitStep(id, "START_REPLICATION", "SUCCEEDED", Duration.ofMinutes(2));
+        // a trigger on the target that fires even for replicated rows changes some of the orders the stream updates
+        try (Connection target = db.target(database)) {
+            Sql.execute(target, "CREATE FUNCTION tamper() RETURNS trigger LANGUAGE plpgsql AS"
+                    + " $$ BEGIN IF NEW.id % 7 = 0 THEN NEW.note := 'tampered'; END IF; RETURN NEW; END $$");
+            Sql.execute(target, "CREATE TRIGGER tamper BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION tamper()");
+            Sql.execute(target, "ALTER TABLE orders ENABLE ALWAYS TRIGGER tamper");
+        }
+        JsonNode end = admin.awaitEnd(id, Duration.ofMinutes(3), s -> { });
+        long acks = app.acknowledged();
+        awaitAcks(app, acks + 50); // the application goes on, on the source
+        SyntheticApplication.Result seen = app.stop();
+
+        assertThat(end.get("status").asString()).as(end.toString()).isEqualTo("FAILED");
+        JsonNode failed = step(end, "VALIDATE_CHANGES");
+        assertThat(failed.get("status").asString()).isEqualTo("FAILED");
+        assertThat(failed.get("lastError").asString()).contains("orders differs").contains("different: id=");
+        assertThat(stack.proxy().upstream()).endsWith(":" + db.sourcePort());
+        try (Connection source = db.source(database)) {
+            assertThat(SyntheticApplication.lost(source, seen.acks())).as("acknowledged writes lost").isEmpty();
+            assertThat(Sql.one(source, "SELECT count(*) FROM pg_replication_slots WHERE database = '" + database
+                    + "'")).isEqualTo("0");
+        }
+        assertThat(seen.gaveUp()).isZero();
+    }
+
     /** Steps as NAME:attempts. */
     private static List<String> stepsAttempted(JsonNode state) {
         List<String> out = new java.util.ArrayList<>();
@@ -114,8 +154,14 @@ class OnlineCutoverEndToEndTest {
         assertThat(stack.proxy().upstream()).endsWith(":" + db.targetPort());
         assertThat(seen.percentileMicros(1.0)).as("the longest write stall, in micros").isLessThan(20_000_000);
         assertThat(steps(end)).containsExactly("ANNOUNCE", "PROVISION_TARGET", "CHECK_READINESS",
-                "START_REPLICATION", "AWAIT_CATCH_UP", "HOLD_TRAFFIC", "FENCE_SOURCE_WRITES", "DRAIN_REPLICATION",
-                "REDIRECT_TRAFFIC", "VERIFY_TARGET");
+                "START_REPLICATION", "VALIDATE_DATA", "AWAIT_CATCH_UP", "HOLD_TRAFFIC", "FENCE_SOURCE_WRITES",
+                "DRAIN_REPLICATION", "VALIDATE_CHANGES", "REDIRECT_TRAFFIC", "VERIFY_TARGET");
+        assertThat(step(end, "VALIDATE_DATA").get("summary").asString()).startsWith("baseline while the sync runs");
+        JsonNode last = step(end, "VALIDATE_CHANGES");
+        assertThat(last.get("summary").asString()).startsWith("at the switch, only what changed since the baseline");
+        assertThat(last.get("metrics").get("rowsCompared").asLong()).as("rows compared at the switch")
+                .isPositive().isLessThan(20_000);
+        last.get("details").forEach(d -> assertThat(d.asString()).endsWith(": equal"));
         return end;
     }
 
@@ -144,6 +190,15 @@ class OnlineCutoverEndToEndTest {
             assertThat(Sql.one(source, "SELECT count(*) FROM pg_replication_slots WHERE database = '" + database
                     + "'")).isEqualTo("0");
         }
+    }
+
+    private static JsonNode step(JsonNode state, String name) {
+        for (JsonNode s : state.get("steps")) {
+            if (s.get("name").asString().equals(name)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no step " + name);
     }
 
     private static List<String> steps(JsonNode state) {

@@ -10,6 +10,7 @@ import static io.cutover.coordinator.domain.StepName.FENCE_SOURCE_WRITES;
 import static io.cutover.coordinator.domain.StepName.PROVISION_TARGET;
 import static io.cutover.coordinator.domain.StepName.REDIRECT_TRAFFIC;
 import static io.cutover.coordinator.domain.StepName.TRANSFER_DATA;
+import static io.cutover.coordinator.domain.StepName.VALIDATE_CHANGES;
 import static io.cutover.coordinator.domain.StepName.VALIDATE_DATA;
 import static io.cutover.coordinator.domain.StepName.VERIFY_TARGET;
 import static io.cutover.coordinator.domain.StepDefinition.step;
@@ -59,9 +60,10 @@ public final class CutoverSagas {
             VERIFYING);
 
     /**
-     * Online: the target is filled and kept current while the source stays live. The switch holds new queries at
-     * the proxy, fences the source, lets the target apply the source's final position, sets the sequences and moves
-     * the proxy to the target, which releases the held queries. The steps from the hold to the redirect must all
+     * Online: the target is filled and kept current while the source stays live, and compared in full while it
+     * is. The switch holds new queries at the proxy, fences the source, lets the target apply the source's final
+     * position, sets the sequences, compares again only what changed since the full comparison (and what differed
+     * in it), and moves the proxy to the target, which releases the held queries. The steps from the hold to the redirect must all
      * end within the plan's downtime budget; if they cannot, the source is unfenced, the queries are released to
      * it, and the stream stops: the applications stay on the source.
      */
@@ -73,6 +75,9 @@ public final class CutoverSagas {
                     .succeedsOn("ReplicationStarted").failsOn("ReplicationStartFailed")
                     .timeout(ofHours(12))
                     .compensatedBy("StopReplication", "ReplicationStopped", "ReplicationStopFailed"),
+            step(VALIDATE_DATA).sends("ValidateData")
+                    .succeedsOn("DataValidated").failsOn("DataValidationFailed")
+                    .timeout(ofHours(2)),
             step(AWAIT_CATCH_UP).sends("AwaitReplicationCatchUp")
                     .succeedsOn("ReplicationCaughtUp").failsOn("ReplicationCatchUpFailed")
                     .timeout(ofHours(1)),
@@ -89,6 +94,10 @@ public final class CutoverSagas {
             step(DRAIN_REPLICATION).sends("DrainReplication")
                     .succeedsOn("ReplicationDrained").failsOn("ReplicationDrainFailed")
                     .timeout(ofMinutes(5))
+                    .withinWriteStall(),
+            step(VALIDATE_CHANGES).sends("ValidateData")
+                    .succeedsOn("DataValidated").failsOn("DataValidationFailed")
+                    .timeout(ofMinutes(30))
                     .withinWriteStall(),
             step(REDIRECT_TRAFFIC).sends("RedirectTraffic")
                     .succeedsOn("TrafficRedirected").failsOn("TrafficRedirectFailed")

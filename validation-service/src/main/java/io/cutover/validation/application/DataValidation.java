@@ -1,8 +1,10 @@
 package io.cutover.validation.application;
 
 import java.util.List;
+import java.util.Map;
 
 import io.cutover.kit.Progress;
+import io.cutover.kit.jdbc.ChangedKeys;
 import io.cutover.schemas.DatabaseEndpoint;
 import io.cutover.schemas.TableValidation;
 
@@ -15,6 +17,19 @@ public interface DataValidation {
     /** One result per table; a table is equal when missing, extra and different are all zero and counts match. */
     List<TableValidation> validate(DatabaseEndpoint source, DatabaseEndpoint target, List<String> tables,
                                    Progress progress) throws Exception;
+
+    /** A full pass while the data still changes, and the rows it must see again: all of a table, or some keys. */
+    record Baseline(List<TableValidation> tables, Map<String, ChangedKeys.Selection> recheck) {
+    }
+
+    /** Compares every row, like {@link #validate}, and also names every row that differed, to be seen again. */
+    Baseline baseline(DatabaseEndpoint source, DatabaseEndpoint target, List<String> tables, Progress progress)
+            throws Exception;
+
+    /** Compares only the selected rows of the selected tables; a whole selection compares the table in full. */
+    List<TableValidation> validateSelected(DatabaseEndpoint source, DatabaseEndpoint target,
+                                           Map<String, ChangedKeys.Selection> selected, Progress progress)
+            throws Exception;
 
     static boolean equal(TableValidation t) {
         return t.getSourceRows() == t.getTargetRows() && t.getMissing() == 0 && t.getExtra() == 0

@@ -24,6 +24,7 @@ import io.cutover.schemas.AwaitReplicationCatchUp;
 import io.cutover.schemas.DrainReplication;
 import io.cutover.schemas.HoldTraffic;
 import io.cutover.schemas.OnlineSync;
+import io.cutover.schemas.OnlineValidation;
 import io.cutover.schemas.ReleaseTraffic;
 import io.cutover.schemas.ReplicationAlarm;
 import io.cutover.schemas.StartReplication;
@@ -156,7 +157,9 @@ public final class MessageMapper {
             case "UnfenceSourceWrites" -> new UnfenceSourceWrites(endpoint(plan.source()));
             case "TransferData" -> new TransferData(endpoint(plan.source()), endpoint(plan.target()), plan.tables(),
                     plan.parallelism());
-            case "ValidateData" -> new ValidateData(endpoint(plan.source()), endpoint(plan.target()), plan.tables());
+            case "ValidateData" -> new ValidateData(endpoint(plan.source()), endpoint(plan.target()), plan.tables(),
+                    plan.mode() == Mode.ONLINE ? new OnlineValidation(state.id(),
+                            request.step().equals(StepName.VALIDATE_CHANGES.name())) : null);
             case "RedirectTraffic" -> new RedirectTraffic(endpoint(plan.target()));
             case "RevertTraffic" -> new RevertTraffic(endpoint(plan.source()));
             case "StartReplication" -> new StartReplication(endpoint(plan.source()), endpoint(plan.target()),

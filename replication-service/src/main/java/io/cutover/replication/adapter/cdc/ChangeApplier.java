@@ -16,6 +16,7 @@ import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
+import io.cutover.kit.jdbc.ChangedKeys;
 import io.cutover.kit.jdbc.Databases;
 
 /**
@@ -67,6 +68,9 @@ final class ChangeApplier implements AutoCloseable {
     private SourceRecord pendingEnd;
 
     private final NetChanges net = new NetChanges();
+    /** Keys of the rows the uncommitted transactions touched, per table; tables touched as a whole. */
+    private final Map<String, Set<List<String>>> touched = new LinkedHashMap<>();
+    private final Set<String> wholeTables = new LinkedHashSet<>();
     private StatementGroup group;
     private final List<Pending> pending = new ArrayList<>();
     private long pendingChars;
@@ -164,6 +168,16 @@ final class ChangeApplier implements AutoCloseable {
     private SourceRecord commit() throws SQLException {
         applyNet();
         flush();
+        for (String table : wholeTables) {
+            ChangedKeys.record(target, cutoverId, table, pendingLsn, true, List.of());
+        }
+        for (Map.Entry<String, Set<List<String>>> e : touched.entrySet()) {
+            if (!wholeTables.contains(e.getKey())) {
+                ChangedKeys.record(target, cutoverId, e.getKey(), pendingLsn, false, e.getValue());
+            }
+        }
+        touched.clear();
+        wholeTables.clear();
         SyncState.advance(target, cutoverId, pendingLsn, pendingCommitMillis, pendingTransactions, pendingChanges);
         target.commit();
         appliedLsn = pendingLsn;
@@ -185,6 +199,7 @@ final class ChangeApplier implements AutoCloseable {
         txChanges++;
         try {
             TargetTables.Shape shape = tables.shape(table);
+            touch(shape, op, value);
             if (!replaying && fold(shape, op, value)) {
                 if (net.size() >= MAX_NET_CHANGES) {
                     applyNet();
@@ -201,6 +216,23 @@ final class ChangeApplier implements AutoCloseable {
             }
         } catch (SQLException e) {
             replayOrThrow(e);
+        }
+    }
+
+    /** Notes the rows the change touches, for validation at the switch to compare just those. */
+    private void touch(TargetTables.Shape shape, String op, Struct value) {
+        if (shape.key().isEmpty() || op.equals("t")) {
+            wholeTables.add(shape.name());
+            return;
+        }
+        Set<List<String>> keys = touched.computeIfAbsent(shape.name(), t -> new LinkedHashSet<>());
+        Struct before = value.getStruct("before");
+        Struct after = value.getStruct("after");
+        if (before != null) {
+            keys.add(where(shape, before).values);
+        }
+        if (after != null) {
+            keys.add(where(shape, after).values);
         }
     }
 

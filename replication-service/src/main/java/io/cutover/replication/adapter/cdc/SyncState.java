@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 
+import io.cutover.kit.jdbc.ChangedKeys;
 import io.cutover.kit.jdbc.Databases;
 
 /**
@@ -16,7 +17,7 @@ import io.cutover.kit.jdbc.Databases;
  */
 final class SyncState {
 
-    static final String TABLE = Databases.STATE_SCHEMA + ".online_sync";
+    static final String TABLE = ChangedKeys.SYNC;
 
     /**
      * copied: the initial copy is complete; appliedLsn: commit LSN of the last applied source transaction;
@@ -41,6 +42,7 @@ final class SyncState {
                       changes bigint NOT NULL DEFAULT 0,
                       drained_lsn bigint,
                       updated_at timestamptz NOT NULL DEFAULT now())""".formatted(TABLE));
+            ChangedKeys.prepare(target);
             st.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS drained_lsn bigint");
         }
     }

@@ -8,13 +8,16 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 import io.cutover.kit.Progress;
+import io.cutover.kit.jdbc.ChangedKeys;
 import io.cutover.kit.jdbc.Databases;
 import io.cutover.schemas.DatabaseEndpoint;
 import io.cutover.schemas.TableValidation;
@@ -32,6 +35,10 @@ public final class PostgresContentValidation implements DataValidation {
     public static final int CHUNK_ROWS = 10_000;
     static final int CHUNK = CHUNK_ROWS;
     static final int EXAMPLES = 10;
+    /** Keys compared per query when only some rows are compared. */
+    static final int KEYS_PER_QUERY = 1_000;
+    /** Differing keys a baseline pass keeps per table; beyond them the next pass compares the whole table. */
+    static final int MAX_RECHECK = 100_000;
 
     private final int threads;
 
@@ -54,6 +61,50 @@ public final class PostgresContentValidation implements DataValidation {
         try (Side src = new Side(source, threads); Side tgt = new Side(target, threads)) {
             for (String table : tables) {
                 results.add(new TableCheck(src, tgt, table, progress).run());
+                progress.add("tablesDone", 1);
+            }
+        }
+        return results;
+    }
+
+    @Override
+    public Baseline baseline(DatabaseEndpoint source, DatabaseEndpoint target, List<String> wanted,
+                             Progress progress) throws Exception {
+        List<String> tables;
+        try (Connection c = Databases.open(source)) {
+            tables = Databases.tables(c, wanted);
+            progress.set("rowsEstimated", estimate(c, tables));
+        }
+        progress.set("tables", tables.size());
+        progress.set("startedAtMillis", System.currentTimeMillis());
+        List<TableValidation> results = new ArrayList<>();
+        Map<String, ChangedKeys.Selection> recheck = new LinkedHashMap<>();
+        try (Side src = new Side(source, threads); Side tgt = new Side(target, threads)) {
+            for (String table : tables) {
+                TableCheck check = new TableCheck(src, tgt, table, progress);
+                TableValidation result = check.run();
+                results.add(result);
+                if (!DataValidation.equal(result)) {
+                    recheck.put(table, check.recheck());
+                }
+                progress.add("tablesDone", 1);
+            }
+        }
+        return new Baseline(results, recheck);
+    }
+
+    @Override
+    public List<TableValidation> validateSelected(DatabaseEndpoint source, DatabaseEndpoint target,
+                                                  Map<String, ChangedKeys.Selection> selected, Progress progress)
+            throws Exception {
+        progress.set("tables", selected.size());
+        progress.set("rowsEstimated", selected.values().stream().mapToLong(s -> s.keys().size()).sum());
+        progress.set("startedAtMillis", System.currentTimeMillis());
+        List<TableValidation> results = new ArrayList<>();
+        try (Side src = new Side(source, threads); Side tgt = new Side(target, threads)) {
+            for (Map.Entry<String, ChangedKeys.Selection> e : selected.entrySet()) {
+                TableCheck check = new TableCheck(src, tgt, e.getKey(), progress);
+                results.add(e.getValue().whole() ? check.run() : check.runKeys(e.getValue().keys()));
                 progress.add("tablesDone", 1);
             }
         }
@@ -87,6 +138,9 @@ public final class PostgresContentValidation implements DataValidation {
         private long missing;
         private long extra;
         private long different;
+        /** Every differing key, up to MAX_RECHECK; beyond it, or for a keyless table, the whole table. */
+        private final Set<List<String>> differingKeys = new LinkedHashSet<>();
+        private boolean whole;
 
         TableCheck(Side src, Side tgt, String table, Progress progress) {
             this.src = src;
@@ -109,6 +163,62 @@ public final class PostgresContentValidation implements DataValidation {
             long rows = get(sourceRows);
             return new TableValidation(table, rows, get(targetRows), rows, ranges, missing, extra, different,
                     (System.nanoTime() - started) / 1_000_000, List.copyOf(examples));
+        }
+
+        /** What a later pass must compare again of this table. */
+        ChangedKeys.Selection recheck() {
+            return new ChangedKeys.Selection(whole || differingKeys.size() >= MAX_RECHECK, Set.copyOf(differingKeys));
+        }
+
+        /** Compares only the rows with these keys, fetched by key on both sides at once, chunk by chunk. */
+        TableValidation runKeys(Set<List<String>> keys) throws Exception {
+            long started = System.nanoTime();
+            TableShape source = get(src.submit(c -> TableShape.of(c, table)));
+            TableShape target = get(tgt.submit(c -> TableShape.of(c, table)));
+            TableShape shape = source.sameKeyCollations(target) ? source : source.inByteOrder();
+            if (shape.keys().isEmpty()) {
+                return run();
+            }
+            List<List<String>> all = new ArrayList<>(keys);
+            long foundOnSource = 0;
+            long foundOnTarget = 0;
+            int chunks = 0;
+            for (int from = 0; from < all.size(); from += KEYS_PER_QUERY) {
+                List<List<String>> chunk = all.subList(from, Math.min(all.size(), from + KEYS_PER_QUERY));
+                String sql = "SELECT " + shape.keysAsText() + ", " + shape.rowHash() + " FROM " + shape.from()
+                        + " WHERE " + shape.keyTuple() + " IN (VALUES " + String.join(", ",
+                        java.util.Collections.nCopies(chunk.size(), shape.keyParameters())) + ")";
+                Future<Map<List<String>, Long>> s = src.submit(c -> hashesOf(c, sql, chunk, shape));
+                Future<Map<List<String>, Long>> t = tgt.submit(c -> hashesOf(c, sql, chunk, shape));
+                Map<List<String>, Long> sourceRows = get(s);
+                Map<List<String>, Long> targetRows = get(t);
+                foundOnSource += sourceRows.size();
+                foundOnTarget += targetRows.size();
+                compareKeyed(shape, sourceRows, targetRows);
+                compared(chunk.size());
+                chunks++;
+            }
+            return new TableValidation(table, foundOnSource, foundOnTarget, (long) all.size(), chunks, missing, extra,
+                    different, (System.nanoTime() - started) / 1_000_000, List.copyOf(examples));
+        }
+
+        private static Map<List<String>, Long> hashesOf(Connection c, String sql, List<List<String>> keys,
+                                                        TableShape shape) throws SQLException {
+            Map<List<String>, Long> rows = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int p = 1;
+                for (List<String> key : keys) {
+                    for (String part : key) {
+                        ps.setString(p++, part);
+                    }
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.put(row(rs, shape.keys().size(), 0), rs.getLong(shape.keys().size() + 1));
+                    }
+                }
+            }
+            return rows;
         }
 
         // ---- tables with a primary key ----
@@ -234,10 +344,17 @@ public final class PostgresContentValidation implements DataValidation {
                     + " WHERE " + range.where(shape) + " ORDER BY " + shape.keyOrder();
             Future<Map<List<String>, Long>> s = src.submit(c -> keyedHashes(c, sql, range, shape));
             Future<Map<List<String>, Long>> t = tgt.submit(c -> keyedHashes(c, sql, range, shape));
-            Map<List<String>, Long> source = get(s);
-            Map<List<String>, Long> target = get(t);
+            compareKeyed(shape, get(s), get(t));
+        }
+
+        /** Names the rows missing on the target, extra on it, or different, and keeps their keys. */
+        private void compareKeyed(TableShape shape, Map<List<String>, Long> source, Map<List<String>, Long> target)
+                throws Exception {
             for (var e : source.entrySet()) {
                 Long other = target.get(e.getKey());
+                if (other == null || !other.equals(e.getValue())) {
+                    differingKeys.add(e.getKey());
+                }
                 if (other == null) {
                     missing++;
                     example("missing on the target: " + shape.describeKey(e.getKey()));
@@ -251,6 +368,7 @@ public final class PostgresContentValidation implements DataValidation {
             }
             for (List<String> key : target.keySet()) {
                 if (!source.containsKey(key)) {
+                    differingKeys.add(key);
                     extra++;
                     example("extra on the target: " + shape.describeKey(key));
                 }
@@ -285,6 +403,7 @@ public final class PostgresContentValidation implements DataValidation {
         // ---- tables without a primary key: rows as a multiset ----
 
         private int compareMultiset(TableShape shape, long rows) throws Exception {
+            whole = true; // no key to name a row by: a later pass compares the whole table again
             int buckets = Integer.highestOneBit((int) Math.min(4096, Math.max(1, rows / CHUNK)) * 2 - 1);
             String sql = "SELECT (h & " + (buckets - 1) + ")::int, count(*), sum(h::numeric)::text FROM (SELECT "
                     + shape.rowHash() + " AS h FROM " + shape.from() + ") s GROUP BY 1";

@@ -35,11 +35,13 @@ public class ValidationListener {
     private final Jobs jobs;
     private final Readiness readiness;
     private final DataValidation data;
+    private final OnlineValidationPasses online;
 
     public ValidationListener(Jobs jobs, Readiness readiness, DataValidation data) {
         this.jobs = jobs;
         this.readiness = readiness;
         this.data = data;
+        this.online = new OnlineValidationPasses(data);
     }
 
     @KafkaListener(topics = Topics.VALIDATION_COMMANDS, groupId = "validation-service")
@@ -54,6 +56,9 @@ public class ValidationListener {
                 List<String> schema = SchemaParity.differences(v.getSource(), v.getTarget(), v.getTables());
                 if (!schema.isEmpty()) {
                     return schemaDiffers(schema);
+                }
+                if (v.getOnline() != null) {
+                    return online.validate(v, p);
                 }
                 long started = System.nanoTime();
                 List<TableValidation> tables = data.validate(v.getSource(), v.getTarget(), v.getTables(), p);
@@ -100,7 +105,7 @@ public class ValidationListener {
                 Map.of("schemaDifferences", (long) differences.size()), List.of(), List.of());
     }
 
-    private static SpecificRecord validated(ValidationReport report) {
+    static SpecificRecord validated(ValidationReport report) {
         if (report.equal()) {
             return new DataValidated(report.summary(), report.figures(), counts(report.tables()), report.tables());
         }

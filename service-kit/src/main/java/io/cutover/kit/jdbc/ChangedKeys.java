@@ -1,0 +1,163 @@
+package io.cutover.kit.jdbc;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What an online sync changed, kept in the target's {@value Databases#STATE_SCHEMA} schema so that validation can
+ * compare only those rows at the switch. The replication service records, in the same transaction as the changes,
+ * the keys of every row each source transaction touched (or that a whole table was, for a truncate or a keyless
+ * table). The validation service records where its baseline pass began and which rows that pass must see again.
+ * A key is its columns' values as text, joined by the unit separator.
+ */
+public final class ChangedKeys {
+
+    /** The online sync's own state, whose applied_lsn is the source position the target holds. */
+    public static final String SYNC = Databases.STATE_SCHEMA + ".online_sync";
+    private static final String CHANGED = Databases.STATE_SCHEMA + ".changed_keys";
+    private static final String BASELINE = Databases.STATE_SCHEMA + ".validation_baseline";
+    private static final String SEPARATOR = "\u001f";
+
+    /** The rows of one table to compare: every row (whole), or those with these keys. */
+    public record Selection(boolean whole, Set<List<String>> keys) {
+
+        Selection merge(Selection other) {
+            Set<List<String>> all = new LinkedHashSet<>(keys);
+            all.addAll(other.keys);
+            return new Selection(whole || other.whole, all);
+        }
+    }
+
+    private ChangedKeys() {
+    }
+
+    public static void prepare(Connection target) throws SQLException {
+        try (Statement st = target.createStatement()) {
+            st.execute("CREATE SCHEMA IF NOT EXISTS " + Databases.STATE_SCHEMA);
+            st.execute("CREATE TABLE IF NOT EXISTS " + CHANGED + " (cutover_id text NOT NULL, table_name text NOT NULL,"
+                    + " commit_lsn bigint NOT NULL, whole boolean NOT NULL, keys text[] NOT NULL)");
+            st.execute("CREATE INDEX IF NOT EXISTS changed_keys_position ON " + CHANGED
+                    + " (cutover_id, commit_lsn)");
+            st.execute("CREATE TABLE IF NOT EXISTS " + BASELINE + " (cutover_id text NOT NULL, since_lsn bigint NOT"
+                    + " NULL, table_name text, whole boolean NOT NULL DEFAULT false, keys text[])");
+        }
+    }
+
+    /** Records, in the caller's transaction, the rows the transactions up to commitLsn touched in one table. */
+    public static void record(Connection target, String cutoverId, String table, long commitLsn, boolean whole,
+                              Collection<List<String>> keys) throws SQLException {
+        try (PreparedStatement ps = target.prepareStatement("INSERT INTO " + CHANGED
+                + " (cutover_id, table_name, commit_lsn, whole, keys) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, cutoverId);
+            ps.setString(2, table);
+            ps.setLong(3, commitLsn);
+            ps.setBoolean(4, whole);
+            ps.setArray(5, target.createArrayOf("text", keys.stream().map(k -> String.join(SEPARATOR, k))
+                    .toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    /** The source position the target has applied for this cutover; 0 when it has none. */
+    public static long appliedLsn(Connection target, String cutoverId) throws SQLException {
+        try (PreparedStatement ps = target.prepareStatement("SELECT applied_lsn FROM " + SYNC
+                + " WHERE cutover_id = ? AND to_regclass('" + SYNC + "') IS NOT NULL")) {
+            ps.setString(1, cutoverId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState())) {
+                return 0; // no online sync ran here
+            }
+            throw e;
+        }
+    }
+
+    /** The baseline pass began with the target at sinceLsn; these rows differed and must be seen again. */
+    public static void baseline(Connection target, String cutoverId, long sinceLsn, Map<String, Selection> recheck)
+            throws SQLException {
+        boolean auto = target.getAutoCommit();
+        target.setAutoCommit(false);
+        try (PreparedStatement clear = target.prepareStatement("DELETE FROM " + BASELINE + " WHERE cutover_id = ?");
+             PreparedStatement add = target.prepareStatement("INSERT INTO " + BASELINE
+                     + " (cutover_id, since_lsn, table_name, whole, keys) VALUES (?, ?, ?, ?, ?)")) {
+            clear.setString(1, cutoverId);
+            clear.executeUpdate();
+            add.setString(1, cutoverId);
+            add.setLong(2, sinceLsn);
+            add.setString(3, null);
+            add.setBoolean(4, false);
+            add.setArray(5, null);
+            add.executeUpdate();
+            for (Map.Entry<String, Selection> e : recheck.entrySet()) {
+                add.setString(3, e.getKey());
+                add.setBoolean(4, e.getValue().whole());
+                add.setArray(5, target.createArrayOf("text", e.getValue().keys().stream()
+                        .map(k -> String.join(SEPARATOR, k)).toArray()));
+                add.executeUpdate();
+            }
+            target.commit();
+        } finally {
+            target.setAutoCommit(auto);
+        }
+    }
+
+    /**
+     * The rows to compare at the switch, per table: those the baseline pass found differing, and those the sync
+     * changed since the baseline began. Empty when there was no baseline (then nothing is known: compare all).
+     */
+    public static Map<String, Selection> sinceBaseline(Connection target, String cutoverId) throws SQLException {
+        Long since = null;
+        Map<String, Selection> out = new HashMap<>();
+        try (PreparedStatement ps = target.prepareStatement("SELECT since_lsn, table_name, whole, keys FROM "
+                + BASELINE + " WHERE cutover_id = ?")) {
+            ps.setString(1, cutoverId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    since = rs.getLong(1);
+                    if (rs.getString(2) != null) {
+                        out.merge(rs.getString(2), new Selection(rs.getBoolean(3), keys(rs.getArray(4))),
+                                Selection::merge);
+                    }
+                }
+            }
+        }
+        if (since == null) {
+            throw new SQLException("no baseline validation of cutover " + cutoverId + " on this target");
+        }
+        try (PreparedStatement ps = target.prepareStatement("SELECT table_name, whole, keys FROM " + CHANGED
+                + " WHERE cutover_id = ? AND commit_lsn > ?")) {
+            ps.setString(1, cutoverId);
+            ps.setLong(2, since);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.merge(rs.getString(1), new Selection(rs.getBoolean(2), keys(rs.getArray(3))),
+                            Selection::merge);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Set<List<String>> keys(Array array) throws SQLException {
+        Set<List<String>> keys = new LinkedHashSet<>();
+        if (array != null) {
+            for (Object k : (Object[]) array.getArray()) {
+                keys.add(new ArrayList<>(List.of(((String) k).split(SEPARATOR, -1))));
+            }
+        }
+        return keys;
+    }
+}
