@@ -137,6 +137,14 @@ public final class ChangedKeys {
         if (since == null) {
             throw new SQLException("no baseline validation of cutover " + cutoverId + " on this target");
         }
+        changedSince(target, cutoverId, since).forEach((table, s) -> out.merge(table, s, Selection::merge));
+        return out;
+    }
+
+    /** The rows the sync changed after the source position since, per table. */
+    public static Map<String, Selection> changedSince(Connection target, String cutoverId, long since)
+            throws SQLException {
+        Map<String, Selection> out = new HashMap<>();
         try (PreparedStatement ps = target.prepareStatement("SELECT table_name, whole, keys FROM " + CHANGED
                 + " WHERE cutover_id = ? AND commit_lsn > ?")) {
             ps.setString(1, cutoverId);
@@ -148,6 +156,13 @@ public final class ChangedKeys {
                 }
             }
         }
+        return out;
+    }
+
+    /** Both selections together. */
+    public static Map<String, Selection> union(Map<String, Selection> a, Map<String, Selection> b) {
+        Map<String, Selection> out = new HashMap<>(a);
+        b.forEach((table, s) -> out.merge(table, s, Selection::merge));
         return out;
     }
 

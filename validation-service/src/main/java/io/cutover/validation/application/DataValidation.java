@@ -18,18 +18,17 @@ public interface DataValidation {
     List<TableValidation> validate(DatabaseEndpoint source, DatabaseEndpoint target, List<String> tables,
                                    Progress progress) throws Exception;
 
-    /** A full pass while the data still changes, and the rows it must see again: all of a table, or some keys. */
-    record Baseline(List<TableValidation> tables, Map<String, ChangedKeys.Selection> recheck) {
+    /** A pass over data that may still change, and the rows that differed in it: all of a table, or some keys. */
+    record Pass(List<TableValidation> tables, Map<String, ChangedKeys.Selection> differing) {
     }
 
-    /** Compares every row, like {@link #validate}, and also names every row that differed, to be seen again. */
-    Baseline baseline(DatabaseEndpoint source, DatabaseEndpoint target, List<String> tables, Progress progress)
+    /** Compares every row, like {@link #validate}, and also names every row that differed. */
+    Pass baseline(DatabaseEndpoint source, DatabaseEndpoint target, List<String> tables, Progress progress)
             throws Exception;
 
     /** Compares only the selected rows of the selected tables; a whole selection compares the table in full. */
-    List<TableValidation> validateSelected(DatabaseEndpoint source, DatabaseEndpoint target,
-                                           Map<String, ChangedKeys.Selection> selected, Progress progress)
-            throws Exception;
+    Pass validateSelected(DatabaseEndpoint source, DatabaseEndpoint target,
+                          Map<String, ChangedKeys.Selection> selected, Progress progress) throws Exception;
 
     static boolean equal(TableValidation t) {
         return t.getSourceRows() == t.getTargetRows() && t.getMissing() == 0 && t.getExtra() == 0

@@ -68,8 +68,8 @@ public final class PostgresContentValidation implements DataValidation {
     }
 
     @Override
-    public Baseline baseline(DatabaseEndpoint source, DatabaseEndpoint target, List<String> wanted,
-                             Progress progress) throws Exception {
+    public Pass baseline(DatabaseEndpoint source, DatabaseEndpoint target, List<String> wanted,
+                         Progress progress) throws Exception {
         List<String> tables;
         try (Connection c = Databases.open(source)) {
             tables = Databases.tables(c, wanted);
@@ -90,25 +90,29 @@ public final class PostgresContentValidation implements DataValidation {
                 progress.add("tablesDone", 1);
             }
         }
-        return new Baseline(results, recheck);
+        return new Pass(results, recheck);
     }
 
     @Override
-    public List<TableValidation> validateSelected(DatabaseEndpoint source, DatabaseEndpoint target,
-                                                  Map<String, ChangedKeys.Selection> selected, Progress progress)
-            throws Exception {
+    public Pass validateSelected(DatabaseEndpoint source, DatabaseEndpoint target,
+                                 Map<String, ChangedKeys.Selection> selected, Progress progress) throws Exception {
         progress.set("tables", selected.size());
         progress.set("rowsEstimated", selected.values().stream().mapToLong(s -> s.keys().size()).sum());
         progress.set("startedAtMillis", System.currentTimeMillis());
         List<TableValidation> results = new ArrayList<>();
+        Map<String, ChangedKeys.Selection> differing = new LinkedHashMap<>();
         try (Side src = new Side(source, threads); Side tgt = new Side(target, threads)) {
             for (Map.Entry<String, ChangedKeys.Selection> e : selected.entrySet()) {
                 TableCheck check = new TableCheck(src, tgt, e.getKey(), progress);
-                results.add(e.getValue().whole() ? check.run() : check.runKeys(e.getValue().keys()));
+                TableValidation result = e.getValue().whole() ? check.run() : check.runKeys(e.getValue().keys());
+                results.add(result);
+                if (!DataValidation.equal(result)) {
+                    differing.put(e.getKey(), check.recheck());
+                }
                 progress.add("tablesDone", 1);
             }
         }
-        return results;
+        return new Pass(results, differing);
     }
 
     /** Rows to compare, from the planner's statistics: enough for an ETA, not used for any verdict. */
@@ -185,9 +189,14 @@ public final class PostgresContentValidation implements DataValidation {
             int chunks = 0;
             for (int from = 0; from < all.size(); from += KEYS_PER_QUERY) {
                 List<List<String>> chunk = all.subList(from, Math.min(all.size(), from + KEYS_PER_QUERY));
-                String sql = "SELECT " + shape.keysAsText() + ", " + shape.rowHash() + " FROM " + shape.from()
-                        + " WHERE " + shape.keyTuple() + " IN (VALUES " + String.join(", ",
+                // one array parameter for a single-column key; a VALUES list of typed tuples for a composite one
+                String where = shape.keys().size() == 1
+                        ? Databases.quote(shape.keys().get(0)) + " = ANY ((?::text[])::" + shape.keyTypes().get(0)
+                        + "[])"
+                        : shape.keyTuple() + " IN (VALUES " + String.join(", ",
                         java.util.Collections.nCopies(chunk.size(), shape.keyParameters())) + ")";
+                String sql = "SELECT " + shape.keysAsText() + ", " + shape.rowHash() + " FROM " + shape.from()
+                        + " WHERE " + where;
                 Future<Map<List<String>, Long>> s = src.submit(c -> hashesOf(c, sql, chunk, shape));
                 Future<Map<List<String>, Long>> t = tgt.submit(c -> hashesOf(c, sql, chunk, shape));
                 Map<List<String>, Long> sourceRows = get(s);
@@ -206,10 +215,14 @@ public final class PostgresContentValidation implements DataValidation {
                                                         TableShape shape) throws SQLException {
             Map<List<String>, Long> rows = new LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int p = 1;
-                for (List<String> key : keys) {
-                    for (String part : key) {
-                        ps.setString(p++, part);
+                if (shape.keys().size() == 1) {
+                    ps.setArray(1, c.createArrayOf("text", keys.stream().map(k -> k.get(0)).toArray()));
+                } else {
+                    int p = 1;
+                    for (List<String> key : keys) {
+                        for (String part : key) {
+                            ps.setString(p++, part);
+                        }
                     }
                 }
                 try (ResultSet rs = ps.executeQuery()) {
