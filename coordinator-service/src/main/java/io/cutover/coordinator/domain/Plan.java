@@ -4,11 +4,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** A validated cutover plan. Build one with {@link PlanReader}. stepTimeouts holds only the plan's overrides. */
+/**
+ * A validated cutover plan. Build one with {@link PlanReader}. stepTimeouts holds only the plan's overrides;
+ * targetStorageBytes is the target's storage size when the plan gives it, else -1.
+ */
 public record Plan(String title, Mode mode, Endpoint source, Endpoint target, List<String> tables, int parallelism,
                    List<Stakeholder> stakeholders, Duration downtimeBudget, Map<StepName, Duration> stepTimeouts,
                    Duration compensationTimeout, Duration heartbeatTimeout, int maxAttempts, List<UserCheck> checks,
-                   List<UserCheck> smoke, List<CriticalQuery> criticalQueries, Online online) {
+                   List<UserCheck> smoke, List<CriticalQuery> criticalQueries, Online online,
+                   Long targetStorageBytes) {
 
     /**
      * Settings of an online cutover. maxLag: fencing starts only when the target is this close behind;
@@ -37,5 +41,7 @@ public record Plan(String title, Mode mode, Endpoint source, Endpoint target, Li
         stakeholders = List.copyOf(stakeholders);
         stepTimeouts = Map.copyOf(stepTimeouts);
         online = online == null ? Online.DEFAULTS : online;
+        // a plan stored before the setting existed has none
+        targetStorageBytes = targetStorageBytes == null ? Long.valueOf(-1) : targetStorageBytes;
     }
 }

@@ -19,7 +19,7 @@ public final class PlanReader {
 
     private static final Set<String> TOP_LEVEL = Set.of("title", "mode", "source", "target", "tables", "parallelism",
             "stakeholders", "downtimeBudget", "stepTimeouts", "compensationTimeout", "heartbeatTimeout",
-            "maxAttempts", "checks", "smoke", "criticalQueries", "online");
+            "maxAttempts", "checks", "smoke", "criticalQueries", "online", "targetStorage");
     private static final Set<String> ONLINE = Set.of("maxLag", "replicaIdentityFull", "slotRetentionAlarm",
             "keepSlot");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB|TB)?", Pattern.CASE_INSENSITIVE);
@@ -66,6 +66,7 @@ public final class PlanReader {
         List<UserCheck> smoke = checks(doc.get("smoke"), "smoke", "target");
         List<Plan.CriticalQuery> queries = criticalQueries(doc.get("criticalQueries"));
         Plan.Online online = online(doc.get("online"), mode, tables);
+        long storage = size(doc.get("targetStorage"), "targetStorage", -1);
         if (source != null && target != null && source.describe().equals(target.describe())) {
             problems.add("target: is the same database as source (" + source.describe() + ")");
         }
@@ -73,7 +74,7 @@ public final class PlanReader {
             throw new InvalidPlanException(problems);
         }
         return new Plan(title, mode, source, target, tables, parallelism, stakeholders, budget, timeouts,
-                compensation, heartbeat, maxAttempts, checks, smoke, queries, online);
+                compensation, heartbeat, maxAttempts, checks, smoke, queries, online, storage);
     }
 
     private Plan.Online online(Object value, Mode mode, List<String> tables) {

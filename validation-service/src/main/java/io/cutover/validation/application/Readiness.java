@@ -22,15 +22,16 @@ public interface Readiness {
 
     /**
      * Checks readiness; the critical queries are timed on the source, as figures "baselineMicros:NAME". With online
-     * settings (null for an offline cutover) the prerequisites of logical replication are checked too.
+     * settings (null for an offline cutover) the prerequisites of logical replication are checked too. With the
+     * target's storage size (-1 when unknown) its free space is estimated against the source's size.
      */
     Report check(DatabaseEndpoint source, DatabaseEndpoint target, List<String> tables, List<UserCheck> checks,
-                 List<CriticalQuery> criticalQueries, OnlineSync online);
+                 List<CriticalQuery> criticalQueries, OnlineSync online, long targetStorageBytes);
 
     /** Readiness of an offline cutover. */
     default Report check(DatabaseEndpoint source, DatabaseEndpoint target, List<String> tables,
                          List<UserCheck> checks, List<CriticalQuery> criticalQueries) {
-        return check(source, target, tables, checks, criticalQueries, null);
+        return check(source, target, tables, checks, criticalQueries, null, -1);
     }
 
     /** After the redirect: the smoke checks on the target, and the critical queries timed there. */

@@ -150,7 +150,7 @@ public final class MessageMapper {
             case "ProvisionTarget" -> new ProvisionTarget(endpoint(plan.target()));
             case "CheckReadiness" -> new CheckReadiness(endpoint(plan.source()), endpoint(plan.target()),
                     plan.tables(), userChecks(plan.checks()), criticalQueries(plan, Map.of()),
-                    plan.mode() == Mode.ONLINE ? sync(plan) : null);
+                    plan.mode() == Mode.ONLINE ? sync(plan) : null, plan.targetStorageBytes());
             case "VerifyCutover" -> new VerifyCutover(endpoint(plan.target()), userChecks(plan.smoke()),
                     criticalQueries(plan, baselines(state)));
             case "FenceSourceWrites" -> new FenceSourceWrites(endpoint(plan.source()));

@@ -30,7 +30,8 @@ public final class PostgresReadiness implements Readiness {
 
     @Override
     public Report check(DatabaseEndpoint source, DatabaseEndpoint target, List<String> tables,
-                        List<UserCheck> checks, List<CriticalQuery> criticalQueries, OnlineSync online) {
+                        List<UserCheck> checks, List<CriticalQuery> criticalQueries, OnlineSync online,
+                        long targetStorageBytes) {
         List<String> passed = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         boolean sourceReachable = NetworkProbe.check("source", source, passed, problems);
@@ -40,6 +41,9 @@ public final class PostgresReadiness implements Readiness {
         }
         if (NetworkProbe.check("target", target, passed, problems)) {
             checkTarget(target, facts, passed, problems);
+            if (facts != SourceFacts.UNKNOWN) {
+                FreeSpace.estimate(target, facts.sizeBytes(), targetStorageBytes, passed, problems);
+            }
             if (online != null) {
                 OnlinePrerequisites.checkTarget(target, passed, problems);
             }
@@ -63,8 +67,8 @@ public final class PostgresReadiness implements Readiness {
     }
 
     /** What the target checks need to know of the source. */
-    private record SourceFacts(int version, Map<String, String> extensions) {
-        static final SourceFacts UNKNOWN = new SourceFacts(0, Map.of());
+    private record SourceFacts(int version, Map<String, String> extensions, long sizeBytes) {
+        static final SourceFacts UNKNOWN = new SourceFacts(0, Map.of(), 0);
     }
 
     private SourceFacts checkSource(DatabaseEndpoint source, List<String> wanted, List<String> passed,
@@ -98,10 +102,9 @@ public final class PostgresReadiness implements Readiness {
                 problems.add(where + ": " + source.getUser() + " may not fence writes: it must own the database "
                         + "or be a superuser to make it read-only");
             }
-            passed.add(where + " holds " + text(c, "SELECT pg_size_pretty(pg_database_size(current_database()))")
-                    + ": the target needs at least that much free space");
+            long size = Long.parseLong(text(c, "SELECT pg_database_size(current_database())"));
             return new SourceFacts(version, pairs(c, "SELECT extname, extversion FROM pg_extension "
-                    + "WHERE extname <> 'plpgsql'"));
+                    + "WHERE extname <> 'plpgsql'"), size);
         } catch (SQLException e) {
             problems.add(where + " is not usable: " + Jobs.describe(e));
             return SourceFacts.UNKNOWN;

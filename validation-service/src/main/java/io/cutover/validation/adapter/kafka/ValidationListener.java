@@ -49,7 +49,7 @@ public class ValidationListener {
         Object payload = command.getPayload();
         if (payload instanceof CheckReadiness r) {
             jobs.run(command, Job.of(p -> ready(readiness.check(r.getSource(), r.getTarget(), r.getTables(), r.getChecks(),
-                    r.getCriticalQueries(), r.getOnline())),
+                    r.getCriticalQueries(), r.getOnline(), r.getTargetStorageBytes())),
                     (reason, p) -> new ReadinessFailed(reason, p.snapshot(), List.of(reason))));
         } else if (payload instanceof ValidateData v) {
             jobs.run(command, Job.of(p -> {

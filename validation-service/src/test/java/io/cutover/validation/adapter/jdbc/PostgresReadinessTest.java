@@ -4,9 +4,11 @@ import static io.cutover.testing.TestPostgres.endpoint;
 import static io.cutover.testing.TestPostgres.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.zip.ZipFile;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,8 +54,8 @@ class PostgresReadinessTest {
                 "target 127.0.0.1:" + port + " does not offer TLS; the plan does not require it",
                 "target 127.0.0.1:" + port + "/postgres has no user tables yet")
                 .anySatisfy(line -> assertThat(line).startsWith("source 127.0.0.1:" + port + " accepts TCP connections"))
-                .anySatisfy(line -> assertThat(line).startsWith("source 127.0.0.1:" + port + "/src holds ")
-                        .endsWith(": the target needs at least that much free space"));
+                .anySatisfy(line -> assertThat(line).startsWith("target 127.0.0.1:" + port + "/postgres needs about ")
+                        .contains("free (the source's size)"));
     }
 
     @Test
@@ -175,7 +177,7 @@ class PostgresReadinessTest {
     void onlineModeNamesAKeylessTableARoleThatCannotReplicateAndATargetThatCannotApply() {
         OnlineSync none = OnlineSync.newBuilder().build();
         Readiness.Report r = readiness.check(endpoint("src", "reader"), endpoint("postgres", "reader"), List.of(),
-                List.of(), List.of(), none);
+                List.of(), List.of(), none, -1);
 
         assertThat(r.problems()).anySatisfy(p -> assertThat(p).contains("tables without a primary key or replica"
                 + " identity: public.secrets").contains("online.replicaIdentityFull"));
@@ -185,7 +187,7 @@ class PostgresReadinessTest {
 
         OnlineSync chosen = OnlineSync.newBuilder().setReplicaIdentityFull(List.of("public.secrets")).build();
         Readiness.Report ok = readiness.check(endpoint("src"), endpoint("postgres"), List.of(), List.of(),
-                List.of(), chosen);
+                List.of(), chosen, -1);
         assertThat(ok.problems()).isEmpty();
         assertThat(ok.passed()).contains("source 127.0.0.1:" + TestPostgres.port() + "/src: wal_level is logical")
                 .anySatisfy(p -> assertThat(p).contains("every table has a primary key or a chosen replica"))
@@ -205,7 +207,7 @@ class PostgresReadinessTest {
                     .setDatabase("postgres").setUser("postgres").setPassword("").build();
 
             Readiness.Report r = readiness.check(source, endpoint("postgres"), List.of(), List.of(), List.of(),
-                    OnlineSync.newBuilder().build());
+                    OnlineSync.newBuilder().build(), -1);
 
             assertThat(r.problems()).anySatisfy(p -> assertThat(p).contains("wal_level is replica; online mode"
                     + " needs logical"));
@@ -213,5 +215,42 @@ class PostgresReadinessTest {
                     + " use); raise max_replication_slots"));
             assertThat(r.problems()).anySatisfy(p -> assertThat(p).contains("no free WAL senders"));
         }
+    }
+
+    @Test
+    void aTargetOlderThanItsSourceIsNamed() throws Exception {
+        Path bundle = Path.of("target", "newer-postgres", "newer-postgres.jar");
+        try (EmbeddedPostgres newer = EmbeddedPostgres.builder().setPgBinaryResolver((system, machine) -> {
+            ZipFile jar = new ZipFile(bundle.toFile());
+            String name = ("postgres-" + system + "-" + machine + ".txz").toLowerCase(java.util.Locale.ROOT);
+            if (jar.getEntry(name) == null) {
+                throw new java.io.IOException(bundle + " has no " + name);
+            }
+            return jar.getInputStream(jar.getEntry(name));
+        }).start()) {
+            DatabaseEndpoint source = DatabaseEndpoint.newBuilder().setHost("127.0.0.1").setPort(newer.getPort())
+                    .setDatabase("postgres").setUser("postgres").setPassword("").build();
+
+            Readiness.Report r = readiness.check(source, endpoint("postgres"), List.of(), List.of(), List.of());
+
+            assertThat(r.problems()).anySatisfy(p -> assertThat(p).contains("runs PostgreSQL 17, older than the"
+                    + " source's 18"));
+        }
+    }
+
+    @Test
+    void theTargetsFreeSpaceIsEstimatedFromThePlansStorageSize() {
+        Readiness.Report tight = readiness.check(endpoint("src"), endpoint("postgres"), List.of(), List.of(),
+                List.of(), null, 1024);
+        Readiness.Report roomy = readiness.check(endpoint("src"), endpoint("postgres"), List.of(), List.of(),
+                List.of(), null, 1L << 40);
+        Readiness.Report unknown = readiness.check(endpoint("src"), endpoint("postgres"), List.of(), List.of(),
+                List.of());
+
+        assertThat(tight.problems()).anySatisfy(p -> assertThat(p).contains("has only about -")
+                .contains("free of its 1.0 kB").contains("the copy needs about"));
+        assertThat(roomy.problems()).isEmpty();
+        assertThat(roomy.passed()).anySatisfy(p -> assertThat(p).contains("free of its 1.0 TB"));
+        assertThat(unknown.passed()).anySatisfy(p -> assertThat(p).contains("give targetStorage in the plan"));
     }
 }
