@@ -41,14 +41,7 @@ class OnlineCutoverEndToEndTest {
     @Test
     void rowsTheStreamChangedWrongAreCaughtAtTheSwitchAndTheApplicationStaysOnTheSource() throws Exception {
         String database = "e2e_online_tampered";
-        SampleWorkload.create(db.sourcePort(), database, 20_000);
-        try (Connection source = db.source(database)) {
-            SyntheticApplication.prepare(source);
-        }
-        stack.proxy().pointTo("127.0.0.1", db.sourcePort());
-        SyntheticApplication app = new SyntheticApplication(stack.proxy().port(), database, 200, 4);
-        app.start();
-        awaitAcks(app, 50);
+        SyntheticApplication app = writingApplication(database);
         String id = admin.create(SamplePlan.json("E2E online tampered", db.sourcePort(), db.targetPort(), database,
                 3, "tampered.example.com", "online", "20s"));
         admin.start(id);
@@ -78,6 +71,19 @@ class OnlineCutoverEndToEndTest {
         assertThat(seen.gaveUp()).isZero();
     }
 
+    /** A fresh sample database on the source, and the application writing to it through the proxy. */
+    private SyntheticApplication writingApplication(String database) throws Exception {
+        SampleWorkload.create(db.sourcePort(), database, 20_000);
+        try (Connection source = db.source(database)) {
+            SyntheticApplication.prepare(source);
+        }
+        stack.proxy().pointTo("127.0.0.1", db.sourcePort());
+        SyntheticApplication app = new SyntheticApplication(stack.proxy().port(), database, 200, 4);
+        app.start();
+        awaitAcks(app, 100);
+        return app;
+    }
+
     /** Steps as NAME:attempts. */
     private static List<String> stepsAttempted(JsonNode state) {
         List<String> out = new java.util.ArrayList<>();
@@ -96,14 +102,7 @@ class OnlineCutoverEndToEndTest {
      * acknowledged write is lost and that the target equals the source as of the switch.
      */
     private JsonNode cutOverUnderLoad(String database, String heartbeatTimeout, During during) throws Exception {
-        SampleWorkload.create(db.sourcePort(), database, 20_000);
-        try (Connection source = db.source(database)) {
-            SyntheticApplication.prepare(source);
-        }
-        stack.proxy().pointTo("127.0.0.1", db.sourcePort());
-        SyntheticApplication app = new SyntheticApplication(stack.proxy().port(), database, 200, 4);
-        app.start();
-        awaitAcks(app, 100);
+        SyntheticApplication app = writingApplication(database);
 
         String id = admin.create(SamplePlan.json("E2E online", db.sourcePort(), db.targetPort(), database, 3,
                 "online.example.com", "online", "20s").replace("\"heartbeatTimeout\": \"30s\"",

@@ -36,6 +36,7 @@ final class ChangeApplier implements AutoCloseable {
     static final String HEARTBEAT = "hb:";
     private static final int MAX_PENDING_STATEMENTS = 1_000;
     private static final int MAX_NET_CHANGES = 20_000;
+    private static final int MAX_TOUCHED_KEYS = 100_000;
     private static final long MAX_PENDING_CHARS = 8L << 20;
 
     /** What one call applied; lastCommitted is the END record of the last source transaction now committed. */
@@ -225,7 +226,16 @@ final class ChangeApplier implements AutoCloseable {
             wholeTables.add(shape.name());
             return;
         }
+        if (wholeTables.contains(shape.name())) {
+            return;
+        }
         Set<List<String>> keys = touched.computeIfAbsent(shape.name(), t -> new LinkedHashSet<>());
+        if (keys.size() >= MAX_TOUCHED_KEYS) {
+            // a bulk change: comparing the whole table costs less than keeping every key
+            wholeTables.add(shape.name());
+            touched.remove(shape.name());
+            return;
+        }
         Struct before = value.getStruct("before");
         Struct after = value.getStruct("after");
         if (before != null) {

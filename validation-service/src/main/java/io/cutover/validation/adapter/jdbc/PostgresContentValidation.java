@@ -50,21 +50,7 @@ public final class PostgresContentValidation implements DataValidation {
     @Override
     public List<TableValidation> validate(DatabaseEndpoint source, DatabaseEndpoint target, List<String> wanted,
                                           Progress progress) throws Exception {
-        List<String> tables;
-        try (Connection c = Databases.open(source)) {
-            tables = Databases.tables(c, wanted);
-            progress.set("rowsEstimated", estimate(c, tables));
-        }
-        progress.set("tables", tables.size());
-        progress.set("startedAtMillis", System.currentTimeMillis());
-        List<TableValidation> results = new ArrayList<>();
-        try (Side src = new Side(source, threads); Side tgt = new Side(target, threads)) {
-            for (String table : tables) {
-                results.add(new TableCheck(src, tgt, table, progress).run());
-                progress.add("tablesDone", 1);
-            }
-        }
-        return results;
+        return baseline(source, target, wanted, progress).tables();
     }
 
     @Override
