@@ -52,7 +52,7 @@ final class OnlineBenchmark {
             List<Drain> ours = new ArrayList<>();
             for (int round = 1; round <= ROUNDS; round++) {
                 native_.add(nativeDrain(db, round, backlog));
-                ours.add(cutoverDrain(db, round, backlog));
+                ours.add(cutoverDrain(out, db, round, backlog));
                 out.printf("  round %d: PostgreSQL logical replication %,.0f changes/s, Cutover %,.0f changes/s%n",
                         round, native_.get(round - 1).overall(), ours.get(round - 1).overall());
             }
@@ -142,7 +142,8 @@ final class OnlineBenchmark {
     }
 
     /** Cutover's stream, caught up, then held back and timed the same way. */
-    private static Drain cutoverDrain(DatabaseServers db, int round, Backlog b) throws Exception {
+    private static Drain cutoverDrain(PrintStream out, DatabaseServers db, int round, Backlog b)
+            throws Exception {
         String source = "bench_cutover_src";
         String target = "bench_cutover_tgt";
         prepare(db, source, target, false);
@@ -156,7 +157,7 @@ final class OnlineBenchmark {
             replication.start(id, src, tgt, List.of(), 2, sync, new Progress());
             replication.awaitCatchUp(id, src, tgt, List.of(), sync, 1_000, 60_000, new Progress());
             Drain drain = heldBack(db, source, target, b);
-            System.out.println("  (Cutover's stream: " + replication.figures(id) + ")");
+            out.println("  (Cutover's stream: " + replication.figures(id) + ")");
             replication.stop(id, src, tgt);
             return drain;
         } finally {
