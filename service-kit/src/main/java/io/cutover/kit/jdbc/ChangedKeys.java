@@ -63,8 +63,7 @@ public final class ChangedKeys {
             ps.setString(2, table);
             ps.setLong(3, commitLsn);
             ps.setBoolean(4, whole);
-            ps.setArray(5, target.createArrayOf("text", keys.stream().map(k -> String.join(SEPARATOR, k))
-                    .toArray()));
+            ps.setArray(5, encode(target, keys));
             ps.executeUpdate();
         }
     }
@@ -104,8 +103,7 @@ public final class ChangedKeys {
             for (Map.Entry<String, Selection> e : recheck.entrySet()) {
                 add.setString(3, e.getKey());
                 add.setBoolean(4, e.getValue().whole());
-                add.setArray(5, target.createArrayOf("text", e.getValue().keys().stream()
-                        .map(k -> String.join(SEPARATOR, k)).toArray()));
+                add.setArray(5, encode(target, e.getValue().keys()));
                 add.executeUpdate();
             }
             target.commit();
@@ -164,6 +162,10 @@ public final class ChangedKeys {
         Map<String, Selection> out = new HashMap<>(a);
         b.forEach((table, s) -> out.merge(table, s, Selection::merge));
         return out;
+    }
+
+    private static Array encode(Connection c, Collection<List<String>> keys) throws SQLException {
+        return c.createArrayOf("text", keys.stream().map(k -> String.join(SEPARATOR, k)).toArray());
     }
 
     private static Set<List<String>> keys(Array array) throws SQLException {

@@ -165,14 +165,6 @@ final class CdcStream implements AutoCloseable {
         return p;
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** Stops reading and gives up any uncommitted part; the slot and the stored position stay. */
     @Override
     public void close() {
@@ -193,7 +185,7 @@ final class CdcStream implements AutoCloseable {
                     log.error("cutover {}: the change stream would not stop: {}", cutoverId, Jobs.describe(e));
                     break;
                 }
-                sleep(100);
+                SourceSlots.sleep(100);
             } catch (Exception e) {
                 log.warn("cutover {}: closing the change stream: {}", cutoverId, Jobs.describe(e));
                 engine = null;

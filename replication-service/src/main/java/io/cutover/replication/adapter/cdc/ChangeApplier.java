@@ -200,8 +200,9 @@ final class ChangeApplier implements AutoCloseable {
         txChanges++;
         try {
             TargetTables.Shape shape = tables.shape(table);
-            touch(shape, op, value);
-            if (!replaying && fold(shape, op, value)) {
+            Keys keys = Keys.of(shape, op, value);
+            touch(shape, keys);
+            if (!replaying && keys != null && fold(shape, op, value, keys)) {
                 if (net.size() >= MAX_NET_CHANGES) {
                     applyNet();
                 }
@@ -221,8 +222,8 @@ final class ChangeApplier implements AutoCloseable {
     }
 
     /** Notes the rows the change touches, for validation at the switch to compare just those. */
-    private void touch(TargetTables.Shape shape, String op, Struct value) {
-        if (shape.key().isEmpty() || op.equals("t")) {
+    private void touch(TargetTables.Shape shape, Keys changed) {
+        if (changed == null) {
             wholeTables.add(shape.name());
             return;
         }
@@ -236,21 +237,37 @@ final class ChangeApplier implements AutoCloseable {
             touched.remove(shape.name());
             return;
         }
-        Struct before = value.getStruct("before");
-        Struct after = value.getStruct("after");
-        if (before != null) {
-            keys.add(where(shape, before).values);
+        if (changed.before() != null) {
+            keys.add(changed.before());
         }
-        if (after != null) {
-            keys.add(where(shape, after).values);
+        if (changed.after() != null) {
+            keys.add(changed.after());
+        }
+    }
+
+    /**
+     * The primary key's values (as text) of a change's old and new row, each null when the change has no such
+     * row; none at all for a keyless table or a truncate, which touch the table as a whole.
+     */
+    private record Keys(List<String> before, List<String> after) {
+
+        static Keys of(TargetTables.Shape shape, String op, Struct value) {
+            if (shape.key().isEmpty() || op.equals("t")) {
+                return null;
+            }
+            Struct before = value.getStruct("before");
+            Struct after = value.getStruct("after");
+            return new Keys(before == null ? null : keyOf(shape, before), after == null ? null : keyOf(shape, after));
+        }
+
+        /** The old row's key when it came, else the new row's: the row the change applies to. */
+        List<String> identity() {
+            return before != null ? before : after;
         }
     }
 
     /** Folds a change of a keyed table into the net changes; false when it has to be applied on its own. */
-    private boolean fold(TargetTables.Shape shape, String op, Struct value) {
-        if (shape.key().isEmpty() || op.equals("t")) {
-            return false;
-        }
+    private boolean fold(TargetTables.Shape shape, String op, Struct value, Keys keys) {
         Struct before = value.getStruct("before");
         Struct after = value.getStruct("after");
         NetChanges.Change raw = new NetChanges.Change(shape, op, before, after);
@@ -258,13 +275,12 @@ final class ChangeApplier implements AutoCloseable {
             if (before == null) {
                 return false;
             }
-            Where where = where(shape, before);
-            return net.absorb(shape, 'd', where.values, Map.of(), "delete of " + shape.name() + " " + where.described,
-                    raw);
+            return net.absorb(shape, 'd', keys.before(), Map.of(), "delete of " + shape.name() + " "
+                    + describe(shape, keys.before()), raw);
         }
         requireSameColumns(shape, after.schema().fields());
-        Where where = where(shape, before != null && op.equals("u") ? before : after);
-        if (op.equals("u") && before != null && !where.values.equals(where(shape, after).values)) {
+        List<String> key = op.equals("u") ? keys.identity() : keys.after();
+        if (op.equals("u") && before != null && !keys.before().equals(keys.after())) {
             return false; // the key changes
         }
         Map<String, String> values = new LinkedHashMap<>();
@@ -277,8 +293,8 @@ final class ChangeApplier implements AutoCloseable {
             }
         }
         char kind = op.equals("u") ? 'u' : 'i';
-        return net.absorb(shape, kind, where.values, values, (kind == 'u' ? "update of " : "insert into ")
-                + shape.name() + " " + where.described, raw);
+        return net.absorb(shape, kind, key, values, (kind == 'u' ? "update of " : "insert into ")
+                + shape.name() + " " + describe(shape, key), raw);
     }
 
     /**
@@ -373,32 +389,61 @@ final class ChangeApplier implements AutoCloseable {
 
     /** By primary key; a keyless table (replica identity full) matches one row equal in every column. */
     private static Where where(TargetTables.Shape shape, Struct identity) {
-        List<String> values = new ArrayList<>();
-        StringJoiner described = new StringJoiner(", ", "(", ")");
-        StringJoiner cond = new StringJoiner(" AND ");
         boolean keyless = shape.key().isEmpty();
-        List<String> columns = keyless ? new ArrayList<>(shape.columns().keySet()) : shape.key();
-        for (String column : columns) {
-            Field f = identity.schema().field(column);
-            Object v = f == null ? null : identity.get(f);
-            if (f == null || PgText.unchangedToast(v)) {
-                if (!keyless) {
-                    throw new IllegalStateException("a change of " + shape.name() + " came without key column "
-                            + column);
+        List<String> columns = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        if (keyless) {
+            for (String column : shape.columns().keySet()) {
+                Field f = identity.schema().field(column);
+                Object v = f == null ? null : identity.get(f);
+                if (f != null && !PgText.unchangedToast(v)) {
+                    columns.add(column);
+                    values.add(PgText.text(f.schema(), v, shape.name() + "." + column));
                 }
-                continue;
             }
-            String text = PgText.text(f.schema(), v, shape.name() + "." + column);
-            String literal = PgText.literal(text, shape.columns().get(column));
-            String q = Databases.quote(column);
+        } else {
+            columns.addAll(shape.key());
+            values.addAll(keyOf(shape, identity));
+        }
+        StringJoiner cond = new StringJoiner(" AND ");
+        for (int i = 0; i < columns.size(); i++) {
+            String literal = PgText.literal(values.get(i), shape.columns().get(columns.get(i)));
+            String q = Databases.quote(columns.get(i));
             cond.add(keyless ? q + "::text IS NOT DISTINCT FROM (" + literal + ")::text" : q + " = " + literal);
-            values.add(text);
-            described.add(column + "=" + (text == null ? "NULL" : abbreviate(text)));
         }
         String sql = keyless
                 ? " WHERE ctid = (SELECT ctid FROM " + shape.qualified() + " WHERE " + cond + " LIMIT 1)"
                 : " WHERE " + cond;
-        return new Where(sql, values, described.toString());
+        return new Where(sql, values, describe(columns, values));
+    }
+
+    /** The primary key's values as text, in key order; a key column missing from the row is refused. */
+    private static List<String> keyOf(TargetTables.Shape shape, Struct row) {
+        List<String> values = new ArrayList<>(shape.key().size());
+        for (String column : shape.key()) {
+            Field f = row.schema().field(column);
+            Object v = f == null ? null : row.get(f);
+            if (f == null || PgText.unchangedToast(v)) {
+                throw new IllegalStateException("a change of " + shape.name() + " came without key column "
+                        + column);
+            }
+            values.add(PgText.text(f.schema(), v, shape.name() + "." + column));
+        }
+        return values;
+    }
+
+    private static String describe(TargetTables.Shape shape, List<String> key) {
+        return describe(shape.key(), key);
+    }
+
+    /** (id=7) or (region=eu, id=7), for messages. */
+    private static String describe(List<String> columns, List<String> values) {
+        StringJoiner described = new StringJoiner(", ", "(", ")");
+        for (int i = 0; i < columns.size(); i++) {
+            String text = values.get(i);
+            described.add(columns.get(i) + "=" + (text == null ? "NULL" : abbreviate(text)));
+        }
+        return described.toString();
     }
 
     private static void requireSameColumns(TargetTables.Shape shape, List<Field> fields) {

@@ -79,16 +79,11 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
             SyncNames names = SyncNames.of(cutoverId);
             Map<String, Long> figures = new TreeMap<>();
             String copy;
-            try (Connection src = openSource(source); Connection tgt = Databases.open(target)) {
+            try (Connection src = SourceSlots.syncSession(source); Connection tgt = Databases.open(target)) {
                 SyncState.prepare(tgt);
                 SyncState.Row state = SyncState.read(tgt, cutoverId);
                 List<String> tables = Databases.tables(src, wanted);
                 if (state.copied()) {
-                    if (!SourceSlots.slotExists(src, names)) {
-                        throw new IllegalStateException("replication slot " + names.slot() + " is gone from the"
-                                + " source, so changes since the copy cannot be streamed; drop the target's tables"
-                                + " and start a new cutover");
-                    }
                     copy = "the copy was already done";
                 } else {
                     stopStream(cutoverId);
@@ -110,7 +105,7 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
                         copy = copied.summary();
                     }
                 }
-                ensureStreaming(cutoverId, source, target, tables, wanted.isEmpty(), sync);
+                ensureStreaming(cutoverId, src, source, target, tables, wanted.isEmpty(), sync);
             }
             return new Result("initial copy: " + copy + "; streaming changes from slot " + names.slot(), figures);
         }
@@ -177,7 +172,7 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
         Map<String, Long> figures = new TreeMap<>(running.stream().stats().figures());
         stopStream(cutoverId);
         int sequences;
-        try (Connection src = openSource(source); Connection tgt = Databases.open(target)) {
+        try (Connection src = SourceSlots.syncSession(source); Connection tgt = Databases.open(target)) {
             sequences = PostgresDataTransfer.syncSequences(src, tgt);
             SyncState.drained(tgt, cutoverId, marker);
             if (!sync.getKeepSlot()) {
@@ -196,7 +191,7 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
     @Override
     public Result stop(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target) throws Exception {
         boolean wasRunning = stopStream(cutoverId);
-        try (Connection src = openSource(source)) {
+        try (Connection src = SourceSlots.syncSession(source)) {
             SourceSlots.drop(src, SyncNames.of(cutoverId));
         }
         return new Result((wasRunning ? "stream stopped" : "no stream was running") + "; slot and publication of "
@@ -213,20 +208,25 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
     private Running resume(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target, List<String> wanted,
                            OnlineSync sync) throws SQLException {
         synchronized (lock(cutoverId)) {
-            try (Connection src = openSource(source); Connection tgt = Databases.open(target)) {
+            Running running = streams.get(cutoverId);
+            if (running != null && running.stream().failure() == null) {
+                return running; // the usual case, and the drain's, inside the write stall: no round trip
+            }
+            try (Connection src = SourceSlots.syncSession(source); Connection tgt = Databases.open(target)) {
                 SyncState.prepare(tgt);
                 if (!SyncState.read(tgt, cutoverId).copied()) {
                     throw new IllegalStateException("the online sync of cutover " + cutoverId
                             + " has not finished its initial copy on this target");
                 }
-                return ensureStreaming(cutoverId, source, target, Databases.tables(src, wanted), wanted.isEmpty(),
-                        sync);
+                return ensureStreaming(cutoverId, src, source, target, Databases.tables(src, wanted),
+                        wanted.isEmpty(), sync);
             }
         }
     }
 
-    private Running ensureStreaming(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target,
-                                    List<String> tables, boolean allTables, OnlineSync sync) throws SQLException {
+    private Running ensureStreaming(String cutoverId, Connection src, DatabaseEndpoint source,
+                                    DatabaseEndpoint target, List<String> tables, boolean allTables, OnlineSync sync)
+            throws SQLException {
         Running running = streams.get(cutoverId);
         if (running != null && running.stream().failure() == null) {
             return running;
@@ -235,12 +235,10 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
             stopStream(cutoverId); // failed before: try once more from the slot, which kept every change
         }
         SyncNames names = SyncNames.of(cutoverId);
-        try (Connection src = openSource(source)) {
-            if (!SourceSlots.slotExists(src, names)) {
-                // the engine would make a new slot at the current position and miss what happened meanwhile
-                throw new IllegalStateException("replication slot " + names.slot() + " is gone from the source, so"
-                        + " changes since it went cannot be streamed; the cutover cannot continue online");
-            }
+        if (!SourceSlots.slotExists(src, names)) {
+            // the engine would make a new slot at the current position and miss what happened meanwhile
+            throw new IllegalStateException("replication slot " + names.slot() + " is gone from the source, so"
+                    + " changes since it went cannot be streamed; drop the target's tables and start a new cutover");
         }
         CdcStream stream = new CdcStream(cutoverId, source, names, slotFlushMillis);
         SourceWatch watch = new SourceWatch(source, target, names, tables, allTables,
@@ -304,18 +302,6 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
                     + String.join(", ", refused) + "; their updates and deletes cannot be matched on the target."
                     + " Add a primary key, or name them under replicaIdentityFull in the plan");
         }
-    }
-
-    /** A source session that may write Cutover's own objects even while the fence makes the source read-only. */
-    private static Connection openSource(DatabaseEndpoint source) throws SQLException {
-        Connection c = Databases.open(source, source.getDatabase(), Map.of("ApplicationName", "cutover-sync"));
-        try (var st = c.createStatement()) {
-            st.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE");
-        } catch (SQLException e) {
-            c.close();
-            throw e;
-        }
-        return c;
     }
 
     private Object lock(String cutoverId) {

@@ -1,13 +1,12 @@
 package io.cutover.replication.adapter.cdc;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.postgresql.PGConnection;
@@ -54,15 +53,11 @@ final class SourceSlots {
 
     /** Creates the slot over a replication connection, which exports the snapshot the slot starts from. */
     static NewSlot createSlot(DatabaseEndpoint source, SyncNames names) throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", source.getUser());
-        props.setProperty("password", source.getPassword());
-        props.setProperty("ApplicationName", "cutover-slot");
-        source.getOptions().forEach(props::setProperty);
-        PGProperty.REPLICATION.set(props, "database");
-        PGProperty.PREFER_QUERY_MODE.set(props, "simple");
-        PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "10");
-        Connection replication = DriverManager.getConnection(Databases.url(source, source.getDatabase()), props);
+        Connection replication = Databases.open(source, source.getDatabase(), Map.of(
+                "ApplicationName", "cutover-slot",
+                PGProperty.REPLICATION.getName(), "database",
+                PGProperty.PREFER_QUERY_MODE.getName(), "simple",
+                PGProperty.ASSUME_MIN_SERVER_VERSION.getName(), "10"));
         try {
             ReplicationSlotInfo info = replication.unwrap(PGConnection.class).getReplicationAPI()
                     .createReplicationSlot().logical().withSlotName(names.slot()).withOutputPlugin("pgoutput")
@@ -75,6 +70,21 @@ final class SourceSlots {
             replication.close();
             throw e;
         }
+    }
+
+    /**
+     * A source session of the sync's own: the fence leaves it open (by its application name), and it may write
+     * Cutover's own objects and WAL markers even while the fence makes the source read-only.
+     */
+    static Connection syncSession(DatabaseEndpoint source) throws SQLException {
+        Connection c = Databases.open(source, source.getDatabase(), Map.of("ApplicationName", "cutover-sync"));
+        try (Statement st = c.createStatement()) {
+            st.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE");
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
     }
 
     static boolean slotExists(Connection source, SyncNames names) throws SQLException {
@@ -118,7 +128,7 @@ final class SourceSlots {
         }
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

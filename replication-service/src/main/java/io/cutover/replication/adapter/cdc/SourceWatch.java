@@ -173,11 +173,8 @@ final class SourceWatch {
 
     private Connection session() throws SQLException {
         if (session == null || session.isClosed()) {
-            session = Databases.open(source, source.getDatabase(), Map.of("ApplicationName", "cutover-sync"));
+            session = SourceSlots.syncSession(source);
             try (Statement st = session.createStatement()) {
-                // the fence makes the source read-only for new sessions; the heartbeat and the drain marker must
-                // still be written
-                st.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE");
                 // a marker must reach the WAL at once, not when the WAL writer next runs
                 st.execute("SET synchronous_commit = on");
             }

@@ -160,14 +160,16 @@ final class StreamStats {
         return rate <= 0 ? -1 : lag * 1000 / rate;
     }
 
-    synchronized long latencyPercentile(double p) {
-        int n = Math.min(latencyCount, latencies.length);
-        if (n == 0) {
-            return 0;
-        }
-        long[] copy = Arrays.copyOf(latencies, n);
+    /** The commit latencies so far, sorted: one sort serves every percentile of a report. */
+    private long[] sortedLatencies() {
+        long[] copy = Arrays.copyOf(latencies, Math.min(latencyCount, latencies.length));
         Arrays.sort(copy);
-        return copy[(int) Math.min(n - 1, Math.ceil(p * n) - 1)];
+        return copy;
+    }
+
+    private static long percentile(long[] sorted, double p) {
+        int n = sorted.length;
+        return n == 0 ? 0 : sorted[(int) Math.min(n - 1, Math.ceil(p * n) - 1)];
     }
 
     synchronized Map<String, Long> figures() {
@@ -183,9 +185,10 @@ final class StreamStats {
         f.put("appliedTransactions", appliedTransactions);
         f.put("appliedChanges", appliedChanges);
         f.put("repeatedTransactionsSkipped", skippedTransactions);
-        f.put("lagP50Millis", latencyPercentile(0.50));
-        f.put("lagP99Millis", latencyPercentile(0.99));
-        f.put("lagMaxMillis", latencyPercentile(1.0));
+        long[] sorted = sortedLatencies();
+        f.put("lagP50Millis", percentile(sorted, 0.50));
+        f.put("lagP99Millis", percentile(sorted, 0.99));
+        f.put("lagMaxMillis", percentile(sorted, 1.0));
         f.put("slotRetentionBytes", slotRetentionBytes);
         f.put("orderedRetries", orderedRetries);
         f.put("applyBusyPercent", applyBusyNanos * 100 / Math.max(1, System.nanoTime() - startedNanos));

@@ -11,7 +11,6 @@ import io.cutover.kit.Progress;
 import io.cutover.kit.jdbc.ChangedKeys;
 import io.cutover.kit.jdbc.Databases;
 import io.cutover.schemas.DataValidated;
-import io.cutover.schemas.TableCount;
 import io.cutover.schemas.TableValidation;
 import io.cutover.schemas.ValidateData;
 import io.cutover.validation.application.DataValidation;
@@ -80,7 +79,7 @@ final class OnlineValidationPasses {
                     + " tables equal in the full pass") + "; then " + rounds + " rounds over what changed meanwhile;"
                     + " " + keys + " rows" + (whole > 0 ? " and " + whole + " whole tables" : "")
                     + " still differ for now, compared again at the switch with the rows changed since";
-            return new DataValidated(summary, figures, counts(report.tables()), report.tables());
+            return new DataValidated(summary, figures, ValidationListener.counts(report.tables()), report.tables());
         }
         Map<String, ChangedKeys.Selection> selected;
         try (Connection t = Databases.open(v.getTarget())) {
@@ -95,14 +94,11 @@ final class OnlineValidationPasses {
         Map<String, Long> figures = new TreeMap<>(report.figures());
         figures.put("rowsToRecheck", selected.values().stream().mapToLong(s -> s.keys().size()).sum());
         return new DataValidated("at the switch, only what changed since the baseline: " + report.summary(),
-                figures, counts(tables), tables);
+                figures, ValidationListener.counts(tables), tables);
     }
 
     private static long rows(Map<String, ChangedKeys.Selection> selected) {
         return selected.values().stream().mapToLong(s -> s.keys().size()).sum();
     }
 
-    private static List<TableCount> counts(List<TableValidation> tables) {
-        return tables.stream().map(t -> new TableCount(t.getTable(), t.getSourceRows(), t.getTargetRows())).toList();
-    }
 }

@@ -113,7 +113,7 @@ public class ValidationListener {
                 report.tables());
     }
 
-    private static List<TableCount> counts(List<TableValidation> tables) {
+    static List<TableCount> counts(List<TableValidation> tables) {
         return tables.stream().map(t -> new TableCount(t.getTable(), t.getSourceRows(), t.getTargetRows())).toList();
     }
 }
