@@ -22,6 +22,8 @@ final class OnlineBenchmark {
 
     private static final int ROWS = 100_000;
     private static final int ROUNDS = Integer.getInteger("cutover.bench.rounds", 3);
+    /** Rounds run first and not counted: the service streams for hours before its drain, on compiled code. */
+    private static final int WARM_UP_ROUNDS = Integer.getInteger("cutover.bench.warmUpRounds", 1);
 
     /** A backlog: transactions of rowsPerTransaction changes, half updates of existing rows, half inserts. */
     private record Backlog(String name, int transactions, int rowsPerTransaction) {
@@ -30,8 +32,11 @@ final class OnlineBenchmark {
         }
     }
 
-    /** A drain: changes per second from the release of the apply to the last change visible on the target. */
-    private record Drain(double overall) {
+    /**
+     * A drain: changes per second from the release of the apply to the last change visible on the target, and the
+     * CPU time it took per change, in the PostgreSQL servers and in this JVM (microseconds; -1 when unknown).
+     */
+    private record Drain(double overall, double serverMicros, double jvmMicros) {
     }
 
     private static final List<Backlog> BACKLOGS = List.of(new Backlog("single-row transactions", 50_000, 1),
@@ -46,15 +51,25 @@ final class OnlineBenchmark {
             out.printf("Online sync benchmark: draining a backlog of %,d row changes in %,d %s (half updates, half"
                     + " inserts), written while each running, caught-up apply was held back by a lock on the"
                     + " target, timed from the release to the last change visible there; %d rounds each,"
-                    + " alternating%n", backlog.changes(), backlog.transactions(),
-                    backlog.name(), ROUNDS);
+                    + " alternating, after %d not counted%n", backlog.changes(), backlog.transactions(),
+                    backlog.name(), ROUNDS, WARM_UP_ROUNDS);
             List<Drain> native_ = new ArrayList<>();
             List<Drain> ours = new ArrayList<>();
+            for (int round = 1 - WARM_UP_ROUNDS; round <= 0; round++) {
+                Drain n = nativeDrain(db, round, backlog);
+                Drain c = cutoverDrain(out, db, round, backlog);
+                out.printf("  warm-up: PostgreSQL logical replication %,.0f changes/s, Cutover %,.0f changes/s%n",
+                        n.overall(), c.overall());
+            }
             for (int round = 1; round <= ROUNDS; round++) {
                 native_.add(nativeDrain(db, round, backlog));
                 ours.add(cutoverDrain(out, db, round, backlog));
-                out.printf("  round %d: PostgreSQL logical replication %,.0f changes/s, Cutover %,.0f changes/s%n",
-                        round, native_.get(round - 1).overall(), ours.get(round - 1).overall());
+                Drain n = native_.get(round - 1);
+                Drain c = ours.get(round - 1);
+                out.printf("  round %d: PostgreSQL logical replication %,.0f changes/s (CPU per change: servers %.1f"
+                                + " µs), Cutover %,.0f changes/s (CPU per change: servers %.1f µs, Cutover's JVM %.1f"
+                                + " µs)%n", round, n.overall(), n.serverMicros(), c.overall(), c.serverMicros(),
+                        c.jvmMicros());
             }
             double n = median(native_.stream().map(Drain::overall).toList());
             double c = median(ours.stream().map(Drain::overall).toList());
@@ -177,11 +192,14 @@ final class OnlineBenchmark {
             }
             backlog(db, source, b);
             Thread.sleep(500); // let both read as much as they buffer while held
+            CpuTime cpu = CpuTime.now();
             long started = System.nanoTime();
             lock.commit();
             awaitQuery(t, "SELECT EXISTS (SELECT 1 FROM bench_rows WHERE id = -1)");
             double seconds = (System.nanoTime() - started) / 1e9;
-            return new Drain(b.changes() / seconds);
+            CpuTime used = CpuTime.now().minus(cpu);
+            return new Drain(b.changes() / seconds, used.perChange(used.serverNanos(), b.changes()),
+                    used.perChange(used.jvmNanos(), b.changes()));
         }
     }
 

@@ -101,6 +101,9 @@ final class CdcStream implements AutoCloseable {
             committer.markBatchFinished();
         } catch (Throwable e) {
             // never let it escape: the engine would skip these records for good
+            if (!(e instanceof SQLException) && !(e instanceof ChangeApplier.SchemaDriftException)) {
+                log.error("cutover {}: the apply failed unexpectedly", cutoverId, e);
+            }
             fail("applying changes to the target failed: " + Jobs.describe(e));
         }
     }

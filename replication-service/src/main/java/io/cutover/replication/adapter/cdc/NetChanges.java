@@ -125,7 +125,7 @@ final class NetChanges {
                     List<String> columns = List.copyOf(net.values.keySet());
                     StatementGroup g = updates.get(columns);
                     StatementGroup next = add(out, g, StatementGroup.Kind.UPDATE, shape, columns, row.getKey(),
-                            List.copyOf(net.values.values()), net.description);
+                            new ArrayList<>(net.values.values()), net.description); // values may be NULL
                     updates.put(columns, next);
                 }
             }

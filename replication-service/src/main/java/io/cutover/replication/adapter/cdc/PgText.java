@@ -109,14 +109,26 @@ final class PgText {
             if (i > 0) {
                 out.append(',');
             }
-            String text = text(element, values.get(i), column);
-            if (text == null) {
-                out.append("NULL");
-            } else {
-                out.append('"').append(text.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-            }
+            arrayElement(out, text(element, values.get(i), column));
         }
         return out.append('}').toString();
+    }
+
+    /** Appends text as an element of an array's text form: quoted, or NULL for null. */
+    static void arrayElement(StringBuilder array, String text) {
+        if (text == null) {
+            array.append("NULL");
+            return;
+        }
+        array.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                array.append('\\');
+            }
+            array.append(c);
+        }
+        array.append('"');
     }
 
     private static String timestamp(long value, long perSecond, long nanosPerUnit) {

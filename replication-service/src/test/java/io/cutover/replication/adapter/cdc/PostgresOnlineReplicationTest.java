@@ -24,7 +24,7 @@ import io.cutover.testing.TestPostgres;
 class PostgresOnlineReplicationTest {
 
     private static final List<String> TABLES = List.of("public.accounts", "public.docs", "public.events",
-            "public.audit", "public.people");
+            "public.audit", "public.people", "public.notes");
     private static final OnlineSync SYNC = OnlineSync.newBuilder().setReplicaIdentityFull(List.of("public.audit"))
             .build();
 
@@ -46,7 +46,7 @@ class PostgresOnlineReplicationTest {
 
         OnlineReplication.Result started = replication.start("c-all", source, target, List.of(), 2, SYNC,
                 new Progress());
-        assertThat(started.figures()).containsEntry("rows", 2_000L + 3 + 50 + 4 + 3);
+        assertThat(started.figures()).containsEntry("rows", 2_000L + 3 + 50 + 4 + 3 + 20);
 
         TestPostgres.sql("on_all_src",
                 "INSERT INTO accounts (owner, balance, opened, tags, doc, photo, ratio, span, nick, born, wake)"
@@ -62,7 +62,18 @@ class PostgresOnlineReplicationTest {
                 "INSERT INTO events (kind) SELECT 'after-truncate-' || g FROM generate_series(1, 10) g",
                 "UPDATE audit SET note = 'changed' WHERE note = 'n2'",
                 "DELETE FROM audit WHERE note = 'n3'",
-                "INSERT INTO audit VALUES ('n1'), ('n1')");
+                "INSERT INTO audit VALUES ('n1'), ('n1')",
+                // values that need quoting inside the array literals the bulk statements carry
+                "INSERT INTO notes VALUES (101, E'quote \" and backslash \\\\ and {braces}, commas', 1.5, now(),"
+                        + " '{\"a\": \"x\\\"y\"}', '\\x5c22', '-3 days', ' padded ', '2024-02-29', '12:00', NULL),"
+                        + " (102, 'NULL', NULL, NULL, NULL, NULL, NULL, '', NULL, NULL, gen_random_uuid()),"
+                        + " (103, E'tab\there\nnewline, ünïcødé ✓', -0.01, '1970-01-01 00:00:00+00', '[]', '\\x',"
+                        + " '1 mon', 'x''y', '0001-01-01', '00:00:00.000001', NULL)",
+                "UPDATE notes SET body = body || E' \\\\ \"edited\"', amount = amount * 2, doc = '{\"b\": null}'"
+                        + " WHERE id % 3 = 0",
+                "UPDATE notes SET nick = NULL, wake = NULL WHERE id % 4 = 1",
+                "DELETE FROM notes WHERE id % 5 = 2",
+                "DELETE FROM notes WHERE id = 102");
         // two rows swap a unique value: applied together the net changes collide, so they go one by one
         try (Connection c = TestPostgres.connect("on_all_src")) {
             c.setAutoCommit(false);
@@ -324,7 +335,15 @@ class PostgresOnlineReplicationTest {
                         + " FROM generate_series(1, " + accounts + ") g",
                 "INSERT INTO docs SELECT g, 'doc ' || g, repeat('x', 200000) FROM generate_series(1, 3) g",
                 "INSERT INTO events (kind) SELECT 'seed' FROM generate_series(1, 50)",
-                "INSERT INTO audit VALUES ('n1'), ('n2'), ('n3'), ('n4')");
+                "INSERT INTO audit VALUES ('n1'), ('n2'), ('n3'), ('n4')",
+                // every common type but arrays: its changes travel as one array per column
+                """
+                CREATE TABLE notes (id int PRIMARY KEY, body text, amount numeric(12,2), at timestamptz, doc jsonb,
+                  raw bytea, span interval, nick varchar(20), born date, wake time, uid uuid)""",
+                "INSERT INTO notes SELECT g, 'note \"' || g || '\" \\ {' || g || '}', g / 7.0, now() - g * interval '1 h',"
+                        + " jsonb_build_object('n', g, 's', 'q\"' || g), decode(md5(g::text), 'hex'), g * interval '1 d',"
+                        + " 'n' || g, date '2001-01-01' + g, time '01:00' + g * interval '1 min', gen_random_uuid()"
+                        + " FROM generate_series(1, 20) g");
         return endpoint;
     }
 }
