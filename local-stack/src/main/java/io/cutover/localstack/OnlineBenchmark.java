@@ -23,7 +23,7 @@ final class OnlineBenchmark {
     private static final int ROWS = 100_000;
     private static final int ROUNDS = Integer.getInteger("cutover.bench.rounds", 3);
     /** Rounds run first and not counted: the service streams for hours before its drain, on compiled code. */
-    private static final int WARM_UP_ROUNDS = Integer.getInteger("cutover.bench.warmUpRounds", 1);
+    private static final int WARM_UP_ROUNDS = Integer.getInteger("cutover.bench.warmUpRounds", 2);
 
     /** A backlog: transactions of rowsPerTransaction changes, half updates of existing rows, half inserts. */
     private record Backlog(String name, int transactions, int rowsPerTransaction) {

@@ -5,14 +5,18 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.function.Supplier;
 
 import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
@@ -69,6 +73,10 @@ final class ChangeApplier implements AutoCloseable {
     private SourceRecord pendingEnd;
 
     private final NetChanges net = new NetChanges();
+    /** Each change's target table by its envelope schema, one per source table until that table's schema changes. */
+    private final Map<Schema, TargetTables.Shape> shapeBySchema = new IdentityHashMap<>();
+    /** Row schemas found to have their target table's columns. */
+    private final Set<Schema> sameColumns = Collections.newSetFromMap(new IdentityHashMap<>());
     /** Keys of the rows the uncommitted transactions touched, per table; tables touched as a whole. */
     private final Map<String, Set<List<String>>> touched = new LinkedHashMap<>();
     private final Set<String> wholeTables = new LinkedHashSet<>();
@@ -194,12 +202,15 @@ final class ChangeApplier implements AutoCloseable {
         if (txFailedInReplay) {
             return;
         }
-        Struct source = value.getStruct("source");
-        String table = source.getString("schema") + "." + source.getString("table");
         String op = value.getString("op");
         txChanges++;
         try {
-            TargetTables.Shape shape = tables.shape(table);
+            TargetTables.Shape shape = shapeBySchema.get(value.schema());
+            if (shape == null) {
+                Struct source = value.getStruct("source");
+                shape = tables.shape(source.getString("schema") + "." + source.getString("table"));
+                shapeBySchema.put(value.schema(), shape);
+            }
             Keys keys = Keys.of(shape, op, value);
             touch(shape, keys);
             if (!replaying && keys != null && fold(shape, op, value, keys)) {
@@ -214,7 +225,7 @@ final class ChangeApplier implements AutoCloseable {
                 case "u" -> update(shape, value.getStruct("before"), value.getStruct("after"));
                 case "d" -> delete(shape, value.getStruct("before"));
                 case "t" -> addSingle("TRUNCATE " + shape.qualified() + " CASCADE", -1, "truncate of " + shape.name());
-                default -> throw new IllegalStateException("unknown change operation '" + op + "' on " + table);
+                default -> throw new IllegalStateException("unknown change operation '" + op + "' on " + shape.name());
             }
         } catch (SQLException e) {
             replayOrThrow(e);
@@ -275,10 +286,10 @@ final class ChangeApplier implements AutoCloseable {
             if (before == null) {
                 return false;
             }
-            return net.absorb(shape, 'd', keys.before(), Map.of(), "delete of " + shape.name() + " "
-                    + describe(shape, keys.before()), raw);
+            return net.absorb(shape, 'd', keys.before(), Map.of(),
+                    () -> "delete of " + shape.name() + " " + describe(shape, keys.before()), raw);
         }
-        requireSameColumns(shape, after.schema().fields());
+        requireSameColumns(shape, after.schema());
         List<String> key = op.equals("u") ? keys.identity() : keys.after();
         if (op.equals("u") && before != null && !keys.before().equals(keys.after())) {
             return false; // the key changes
@@ -293,8 +304,8 @@ final class ChangeApplier implements AutoCloseable {
             }
         }
         char kind = op.equals("u") ? 'u' : 'i';
-        return net.absorb(shape, kind, key, values, (kind == 'u' ? "update of " : "insert into ")
-                + shape.name() + " " + describe(shape, key), raw);
+        return net.absorb(shape, kind, key, values,
+                () -> (kind == 'u' ? "update of " : "insert into ") + shape.name() + " " + describe(shape, key), raw);
     }
 
     /**
@@ -333,19 +344,19 @@ final class ChangeApplier implements AutoCloseable {
 
     private void insert(TargetTables.Shape shape, Struct after) throws SQLException {
         List<Field> fields = after.schema().fields();
-        requireSameColumns(shape, fields);
+        requireSameColumns(shape, after.schema());
         List<String> columns = new ArrayList<>(fields.size());
         List<String> values = new ArrayList<>(fields.size());
         for (Field f : fields) {
             columns.add(f.name());
             values.add(PgText.text(f.schema(), after.get(f), shape.name() + "." + f.name()));
         }
-        addToGroup(StatementGroup.Kind.INSERT, shape, columns, null, values, "insert into " + shape.name());
+        addToGroup(StatementGroup.Kind.INSERT, shape, columns, null, values, () -> "insert into " + shape.name());
     }
 
     private void update(TargetTables.Shape shape, Struct before, Struct after) throws SQLException {
         List<Field> fields = after.schema().fields();
-        requireSameColumns(shape, fields);
+        requireSameColumns(shape, after.schema());
         List<String> columns = new ArrayList<>();
         List<String> values = new ArrayList<>();
         for (Field f : fields) {
@@ -358,7 +369,7 @@ final class ChangeApplier implements AutoCloseable {
         Where where = where(shape, before != null ? before : after);
         String description = "update of " + shape.name() + " " + where.described;
         if (!shape.key().isEmpty() && (before == null || where.values.equals(where(shape, after).values))) {
-            addToGroup(StatementGroup.Kind.UPDATE, shape, columns, where.values, values, description);
+            addToGroup(StatementGroup.Kind.UPDATE, shape, columns, where.values, values, () -> description);
             return;
         }
         // a key that changes, or a keyless table: one statement of its own
@@ -377,7 +388,7 @@ final class ChangeApplier implements AutoCloseable {
         Where where = where(shape, before);
         String description = "delete of " + shape.name() + " " + where.described;
         if (!shape.key().isEmpty()) {
-            addToGroup(StatementGroup.Kind.DELETE, shape, List.of(), where.values, List.of(), description);
+            addToGroup(StatementGroup.Kind.DELETE, shape, List.of(), where.values, List.of(), () -> description);
         } else {
             addSingle("DELETE FROM " + shape.qualified() + where.sql, 1, description);
         }
@@ -446,6 +457,14 @@ final class ChangeApplier implements AutoCloseable {
         return described.toString();
     }
 
+    /** The stream's row schema of a table has the target table's columns; each schema is checked once. */
+    private void requireSameColumns(TargetTables.Shape shape, Schema row) {
+        if (!sameColumns.contains(row)) {
+            requireSameColumns(shape, row.fields());
+            sameColumns.add(row);
+        }
+    }
+
     private static void requireSameColumns(TargetTables.Shape shape, List<Field> fields) {
         if (fields.size() == shape.columns().size()) {
             boolean same = true;
@@ -474,7 +493,8 @@ final class ChangeApplier implements AutoCloseable {
 
     /** Joins the change to the open group of its kind, or closes that group and opens a new one. */
     private void addToGroup(StatementGroup.Kind kind, TargetTables.Shape shape, List<String> columns,
-                            List<String> key, List<String> values, String description) throws SQLException {
+                            List<String> key, List<String> values, Supplier<String> description)
+            throws SQLException {
         String signature = StatementGroup.signature(kind, shape, columns);
         if (group == null || !group.accepts(signature, key)) {
             closeGroup();

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The net effect of a run of changes to keyed tables: per table and primary key, whether the row ends inserted,
@@ -20,9 +21,9 @@ final class NetChanges {
     static final class Net {
         State state;
         final Map<String, String> values;
-        final String description;
+        final Supplier<String> description;
 
-        Net(State state, Map<String, String> values, String description) {
+        Net(State state, Map<String, String> values, Supplier<String> description) {
             this.state = state;
             this.values = values;
             this.description = description;
@@ -42,7 +43,7 @@ final class NetChanges {
      * already folded, and the caller applies what is folded first and this change on its own.
      */
     boolean absorb(TargetTables.Shape shape, char op, List<String> key, Map<String, String> values,
-                   String description, Change raw) {
+                   Supplier<String> description, Change raw) {
         Map<List<String>, Net> rows = tables.get(shape.name());
         Net net = rows == null ? null : rows.get(key);
         switch (op) {
@@ -135,7 +136,7 @@ final class NetChanges {
 
     private static StatementGroup add(List<StatementGroup> out, StatementGroup current, StatementGroup.Kind kind,
                                       TargetTables.Shape shape, List<String> columns, List<String> key,
-                                      List<String> values, String description) {
+                                      List<String> values, Supplier<String> description) {
         StatementGroup g = current;
         if (g == null || !g.accepts(StatementGroup.signature(kind, shape, columns), key)) {
             g = new StatementGroup(kind, shape, columns);

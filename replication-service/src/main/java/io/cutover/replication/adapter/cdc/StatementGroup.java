@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.function.Supplier;
 
 import io.cutover.kit.jdbc.Databases;
 
@@ -27,7 +28,8 @@ final class StatementGroup {
     private final List<String> columns;
     private final String signature;
     private final List<List<String>> rows = new ArrayList<>();
-    private final List<String> described = new ArrayList<>();
+    /** What each row's change is, for messages: built only when one is needed. */
+    private final List<Supplier<String>> described = new ArrayList<>();
     private final Set<List<String>> keys = new HashSet<>();
 
     /** columns: for an insert every column, for an update those it sets, for a delete none. */
@@ -48,7 +50,7 @@ final class StatementGroup {
     }
 
     /** key: the primary key's values (null for an insert); values: the columns' values, in order. */
-    void add(List<String> key, List<String> values, String description) {
+    void add(List<String> key, List<String> values, Supplier<String> description) {
         List<String> row = new ArrayList<>();
         if (key != null) {
             keys.add(key);
@@ -63,9 +65,13 @@ final class StatementGroup {
         return rows.size();
     }
 
+    /** The change, or for several how many and the first few, for messages. */
     String description() {
-        return rows.size() + " " + kind.name().toLowerCase() + "s of " + shape.name() + " (one of "
-                + described.subList(0, Math.min(5, described.size())) + ")";
+        if (described.size() == 1) {
+            return described.get(0).get();
+        }
+        return rows.size() + " " + kind.name().toLowerCase() + "s of " + shape.name() + " (the first: "
+                + described.subList(0, Math.min(5, described.size())).stream().map(Supplier::get).toList() + ")";
     }
 
     String sql() {

@@ -242,6 +242,26 @@ class PostgresOnlineReplicationTest {
     }
 
     @Test
+    void aChangeThatFindsNoRowOnTheTargetStopsTheSyncNamingTheRow() throws Exception {
+        DatabaseEndpoint source = source("on_miss_src", 100);
+        DatabaseEndpoint target = TestPostgres.database("on_miss_tgt");
+        replication.start("c-miss", source, target, List.of(), 2, SYNC, new Progress());
+        TestPostgres.sql("on_miss_src", "UPDATE people SET email = 'a2@x' WHERE id = 1");
+        assertThat(replication.awaitCatchUp("c-miss", source, target, List.of(), SYNC, 2_000, 60_000,
+                new Progress()).summary()).startsWith("go:");
+
+        // someone changes the target behind the sync's back: the next update of that row finds nothing there
+        TestPostgres.sql("on_miss_tgt", "DELETE FROM people WHERE id = 3");
+        TestPostgres.sql("on_miss_src", "UPDATE people SET email = 'c2@x' WHERE id = 3");
+
+        assertThatThrownBy(() -> replication.awaitCatchUp("c-miss", source, target, List.of(), SYNC, 2_000,
+                60_000, new Progress()))
+                .hasMessageContaining("update of public.people (id=3)")
+                .hasMessageContaining("touched 0 rows on the target instead of 1");
+        replication.stop("c-miss", source, target);
+    }
+
+    @Test
     void aSlotRetainingMoreWalThanThePlanAllowsRaisesAnAlarm() throws Exception {
         DatabaseEndpoint source = source("on_alarm_src", 100);
         DatabaseEndpoint target = TestPostgres.database("on_alarm_tgt");
