@@ -355,20 +355,25 @@ final class ChangeApplier implements AutoCloseable {
     }
 
     private void update(TargetTables.Shape shape, Struct before, Struct after) throws SQLException {
-        List<Field> fields = after.schema().fields();
         requireSameColumns(shape, after.schema());
+        Where where = where(shape, before != null ? before : after);
+        boolean sameKey = !shape.key().isEmpty()
+                && (before == null || where.values.equals(where(shape, after).values));
         List<String> columns = new ArrayList<>();
         List<String> values = new ArrayList<>();
-        for (Field f : fields) {
+        for (Field f : after.schema().fields()) {
             Object v = after.get(f);
-            if (!PgText.unchangedToast(v)) {
+            // with the key unchanged, an identity column always generated is unchanged too (and cannot be set)
+            if (!PgText.unchangedToast(v) && !(sameKey && shape.alwaysIdentity().contains(f.name()))) {
                 columns.add(f.name());
                 values.add(PgText.text(f.schema(), v, shape.name() + "." + f.name()));
             }
         }
-        Where where = where(shape, before != null ? before : after);
+        if (columns.isEmpty()) {
+            return; // nothing the target could take changed
+        }
         String description = "update of " + shape.name() + " " + where.described;
-        if (!shape.key().isEmpty() && (before == null || where.values.equals(where(shape, after).values))) {
+        if (sameKey) {
             addToGroup(StatementGroup.Kind.UPDATE, shape, columns, where.values, values, () -> description);
             return;
         }

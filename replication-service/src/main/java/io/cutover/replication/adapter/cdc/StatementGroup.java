@@ -84,7 +84,10 @@ final class StatementGroup {
         if (kind == Kind.INSERT) {
             StringJoiner names = new StringJoiner(", ");
             columns.forEach(c -> names.add(Databases.quote(c)));
-            return "INSERT INTO " + shape.qualified() + " (" + names + ") SELECT * FROM " + rowsSql + " AS v";
+            // the source's values, identity columns included, as PostgreSQL's own apply and COPY write them
+            String overriding = shape.alwaysIdentity().isEmpty() ? "" : " OVERRIDING SYSTEM VALUE";
+            return "INSERT INTO " + shape.qualified() + " (" + names + ")" + overriding + " SELECT * FROM " + rowsSql
+                    + " AS v";
         }
         StringJoiner aliases = new StringJoiner(", ");
         StringJoiner match = new StringJoiner(" AND ");

@@ -6,17 +6,23 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.cutover.kit.jdbc.Databases;
 
 /** The target's tables as the apply needs them: writable columns with their types, and the primary key. */
 final class TargetTables {
 
-    /** columns: name to SQL type, in attribute order; key: the primary key's columns, empty for a keyless table. */
-    record Shape(String name, String qualified, Map<String, String> columns, List<String> key) {
+    /**
+     * columns: name to SQL type, in attribute order; key: the primary key's columns, empty for a keyless table;
+     * alwaysIdentity: identity columns GENERATED ALWAYS, which an insert must override and an update cannot set.
+     */
+    record Shape(String name, String qualified, Map<String, String> columns, List<String> key,
+                 Set<String> alwaysIdentity) {
     }
 
     private final Connection target;
@@ -40,8 +46,9 @@ final class TargetTables {
         String qualified = Databases.qualified(table);
         Map<String, String> columns = new LinkedHashMap<>();
         List<String> key = new ArrayList<>();
+        Set<String> alwaysIdentity = new HashSet<>();
         try (PreparedStatement cols = target.prepareStatement("""
-                SELECT a.attname, format_type(a.atttypid, a.atttypmod)
+                SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attidentity = 'a'
                 FROM pg_attribute a
                 WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
                 ORDER BY a.attnum""");
@@ -54,6 +61,9 @@ final class TargetTables {
             try (ResultSet rs = cols.executeQuery()) {
                 while (rs.next()) {
                     columns.put(rs.getString(1), rs.getString(2));
+                    if (rs.getBoolean(3)) {
+                        alwaysIdentity.add(rs.getString(1));
+                    }
                 }
             }
             pk.setString(1, qualified);
@@ -66,6 +76,6 @@ final class TargetTables {
         if (columns.isEmpty()) {
             throw new SQLException("the change stream has changes of " + table + ", which the target does not have");
         }
-        return new Shape(table, qualified, columns, List.copyOf(key));
+        return new Shape(table, qualified, columns, List.copyOf(key), Set.copyOf(alwaysIdentity));
     }
 }

@@ -24,7 +24,7 @@ import io.cutover.testing.TestPostgres;
 class PostgresOnlineReplicationTest {
 
     private static final List<String> TABLES = List.of("public.accounts", "public.docs", "public.events",
-            "public.audit", "public.people", "public.notes");
+            "public.audit", "public.people", "public.notes", "\"Sales\".\"Order Items\"");
     private static final OnlineSync SYNC = OnlineSync.newBuilder().setReplicaIdentityFull(List.of("public.audit"))
             .build();
 
@@ -46,7 +46,7 @@ class PostgresOnlineReplicationTest {
 
         OnlineReplication.Result started = replication.start("c-all", source, target, List.of(), 2, SYNC,
                 new Progress());
-        assertThat(started.figures()).containsEntry("rows", 2_000L + 3 + 50 + 4 + 3 + 20);
+        assertThat(started.figures()).containsEntry("rows", 2_000L + 3 + 50 + 4 + 3 + 20 + 10);
 
         TestPostgres.sql("on_all_src",
                 "INSERT INTO accounts (owner, balance, opened, tags, doc, photo, ratio, span, nick, born, wake)"
@@ -73,7 +73,12 @@ class PostgresOnlineReplicationTest {
                         + " WHERE id % 3 = 0",
                 "UPDATE notes SET nick = NULL, wake = NULL WHERE id % 4 = 1",
                 "DELETE FROM notes WHERE id % 5 = 2",
-                "DELETE FROM notes WHERE id = 102");
+                "DELETE FROM notes WHERE id = 102",
+                // a quoted name, a two-column key, an identity column always generated, a generated column
+                "INSERT INTO \"Sales\".\"Order Items\" (region, qty) SELECT 'us', g FROM generate_series(1, 5) g",
+                "UPDATE \"Sales\".\"Order Items\" SET qty = qty + 100 WHERE id % 2 = 0",
+                "UPDATE \"Sales\".\"Order Items\" SET region = 'apac' WHERE region = 'eu' AND id = 3",
+                "DELETE FROM \"Sales\".\"Order Items\" WHERE region = 'eu' AND id = 4");
         // two rows swap a unique value: applied together the net changes collide, so they go one by one
         try (Connection c = TestPostgres.connect("on_all_src")) {
             c.setAutoCommit(false);
@@ -97,7 +102,7 @@ class PostgresOnlineReplicationTest {
         OnlineReplication.Result drained = replication.drain("c-all", source, target, List.of(), SYNC,
                 Instant.now().plusSeconds(30), new Progress());
 
-        assertThat(drained.figures().get("sequences")).isEqualTo(2L);
+        assertThat(drained.figures().get("sequences")).as("two serials and an identity").isEqualTo(3L);
         assertThat(drained.figures().get("orderedRetries")).as("bulk statements undone for the swap").isPositive();
         assertSame("on_all_src", "on_all_tgt");
         try (Connection t = TestPostgres.connect("on_all_tgt"); Connection s = TestPostgres.connect("on_all_src")) {
@@ -105,6 +110,8 @@ class PostgresOnlineReplicationTest {
             assertThat(Sql.one(t, "SELECT count(*) FROM events WHERE kind = 'bulk'")).isEqualTo("30000");
             assertThat(Sql.one(t, "SELECT last_value FROM accounts_id_seq"))
                     .isEqualTo(Sql.one(s, "SELECT last_value FROM accounts_id_seq"));
+            String identity = "SELECT last_value FROM pg_sequences WHERE sequencename = 'Order Items_id_seq'";
+            assertThat(Sql.one(t, identity)).isEqualTo(Sql.one(s, identity)).isEqualTo("15");
             assertThat(Sql.one(s, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"))
                     .isEqualTo("0");
             assertThat(Sql.one(s, "SELECT count(*) FROM pg_publication")).isEqualTo("0");
@@ -363,7 +370,12 @@ class PostgresOnlineReplicationTest {
                 "INSERT INTO notes SELECT g, 'note \"' || g || '\" \\ {' || g || '}', g / 7.0, now() - g * interval '1 h',"
                         + " jsonb_build_object('n', g, 's', 'q\"' || g), decode(md5(g::text), 'hex'), g * interval '1 d',"
                         + " 'n' || g, date '2001-01-01' + g, time '01:00' + g * interval '1 min', gen_random_uuid()"
-                        + " FROM generate_series(1, 20) g");
+                        + " FROM generate_series(1, 20) g",
+                "CREATE SCHEMA \"Sales\"",
+                """
+                CREATE TABLE "Sales"."Order Items" (region text, id int GENERATED ALWAYS AS IDENTITY, qty int,
+                  total numeric GENERATED ALWAYS AS (qty * 2.5) STORED, PRIMARY KEY (region, id))""",
+                "INSERT INTO \"Sales\".\"Order Items\" (region, qty) SELECT 'eu', g FROM generate_series(1, 10) g");
         return endpoint;
     }
 }
