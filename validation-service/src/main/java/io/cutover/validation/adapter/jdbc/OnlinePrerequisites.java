@@ -41,6 +41,7 @@ final class OnlinePrerequisites {
                     + " - (SELECT count(*) FROM pg_stat_replication)", "max_wal_senders", passed, problems);
             role(c, where, source.getUser(), Databases.tables(c, wanted), passed, problems);
             keys(c, where, Databases.tables(c, wanted), online.getReplicaIdentityFull(), passed, problems);
+            logged(c, where, Databases.tables(c, wanted), passed, problems);
         } catch (SQLException e) {
             problems.add(where + " cannot be checked for online mode: " + Jobs.describe(e));
         }
@@ -132,6 +133,30 @@ final class OnlinePrerequisites {
         } else {
             problems.add(where + ": tables without a primary key or replica identity: " + String.join(", ",
                     unmatched) + "; add a key or name them under online.replicaIdentityFull in the plan");
+        }
+    }
+
+    /** An unlogged table's changes never reach the WAL: no slot can stream them, so they would be lost. */
+    private static void logged(Connection c, String where, List<String> tables, List<String> passed,
+                               List<String> problems) throws SQLException {
+        List<String> unlogged = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT relpersistence = 'u' FROM pg_class WHERE oid = to_regclass(?)")) {
+            for (String t : tables) {
+                ps.setString(1, Databases.qualified(t));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getBoolean(1)) {
+                        unlogged.add(t);
+                    }
+                }
+            }
+        }
+        if (unlogged.isEmpty()) {
+            passed.add(where + ": every table is logged, so its changes can be streamed");
+        } else {
+            problems.add(where + ": unlogged tables, whose changes never reach the WAL and so cannot be streamed: "
+                    + String.join(", ", unlogged) + "; make them logged first (ALTER TABLE ... SET LOGGED), or move"
+                    + " them offline");
         }
     }
 

@@ -196,6 +196,24 @@ class PostgresReadinessTest {
     }
 
     @Test
+    void onlineModeNamesAnUnloggedTableWhoseChangesNoStreamCanCarry() throws Exception {
+        DatabaseEndpoint source = TestPostgres.database("ready_unlogged");
+        TestPostgres.sql("ready_unlogged", "CREATE TABLE kept (id int PRIMARY KEY)",
+                "CREATE UNLOGGED TABLE scratch (id int PRIMARY KEY)");
+
+        Readiness.Report r = readiness.check(source, endpoint("postgres"), List.of(), List.of(), List.of(),
+                OnlineSync.newBuilder().build(), -1);
+        assertThat(r.problems()).anySatisfy(p -> assertThat(p).contains("unlogged tables, whose changes never"
+                + " reach the WAL").contains(": public.scratch;").contains("SET LOGGED"));
+
+        TestPostgres.sql("ready_unlogged", "ALTER TABLE scratch SET LOGGED");
+        Readiness.Report ok = readiness.check(source, endpoint("postgres"), List.of(), List.of(), List.of(),
+                OnlineSync.newBuilder().build(), -1);
+        assertThat(ok.problems()).isEmpty();
+        assertThat(ok.passed()).anySatisfy(p -> assertThat(p).contains("every table is logged"));
+    }
+
+    @Test
     void onlineModeNamesAWalLevelBelowLogicalAndNoFreeSlotsOrSenders() throws Exception {
         try (EmbeddedPostgres replica = EmbeddedPostgres.builder().setServerConfig("wal_level", "replica")
                 .setServerConfig("max_replication_slots", "1").setServerConfig("max_wal_senders", "0").start()) {
