@@ -14,6 +14,7 @@ import java.util.List;
 
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
+import org.postgresql.PGStatement;
 
 /**
  * Turns the values of Debezium change events back into PostgreSQL's text input form, to be cast to the target
@@ -26,6 +27,13 @@ final class PgText {
     static final String UNAVAILABLE = "__cutover_unchanged_toast__";
     private static final byte[] UNAVAILABLE_BYTES = UNAVAILABLE.getBytes(StandardCharsets.UTF_8);
     private static final HexFormat HEX = HexFormat.of();
+    /**
+     * PostgreSQL keeps an infinite date as the largest or smallest int counted from 2000-01-01; the stream shifts it
+     * to 1970-01-01 like any date, in int arithmetic.
+     */
+    private static final int DAYS_1970_TO_2000 = 10_957;
+    static final int DATE_POSITIVE_INFINITY = Integer.MAX_VALUE + DAYS_1970_TO_2000;
+    static final int DATE_NEGATIVE_INFINITY = Integer.MIN_VALUE + DAYS_1970_TO_2000;
 
     private PgText() {
     }
@@ -54,8 +62,11 @@ final class PgText {
         String name = schema.name();
         if (name != null) {
             switch (name) {
-                case "io.debezium.time.Date":
-                    return LocalDate.ofEpochDay(((Number) value).longValue()).toString();
+                case "io.debezium.time.Date": {
+                    long days = ((Number) value).longValue();
+                    return days == DATE_POSITIVE_INFINITY ? "infinity" : days == DATE_NEGATIVE_INFINITY ? "-infinity"
+                            : LocalDate.ofEpochDay(days).toString();
+                }
                 case "io.debezium.time.Time":
                     return LocalTime.ofNanoOfDay(((Number) value).longValue() * 1_000_000L).toString();
                 case "io.debezium.time.MicroTime":
@@ -77,6 +88,9 @@ final class PgText {
                 }
                 case "io.debezium.data.Bits":
                     throw new UnsupportedTypeException(column, "bit strings");
+                case "io.debezium.time.ZonedTime":
+                    throw new UnsupportedTypeException(column, "time with time zone, whose offset the stream does"
+                            + " not keep");
                 default:
                     break;
             }
@@ -131,7 +145,14 @@ final class PgText {
         array.append('"');
     }
 
+    /** PostgreSQL's infinite timestamps reach the stream as the driver's markers for them, whatever the unit. */
     private static String timestamp(long value, long perSecond, long nanosPerUnit) {
+        if (value == PGStatement.DATE_POSITIVE_INFINITY) {
+            return "infinity";
+        }
+        if (value == PGStatement.DATE_NEGATIVE_INFINITY) {
+            return "-infinity";
+        }
         long seconds = Math.floorDiv(value, perSecond);
         long nanos = Math.floorMod(value, perSecond) * nanosPerUnit;
         return LocalDateTime.ofEpochSecond(seconds, (int) nanos, ZoneOffset.UTC).toString();

@@ -24,7 +24,7 @@ import io.cutover.testing.TestPostgres;
 class PostgresOnlineReplicationTest {
 
     private static final List<String> TABLES = List.of("public.accounts", "public.docs", "public.events",
-            "public.audit", "public.people", "public.notes", "\"Sales\".\"Order Items\"");
+            "public.audit", "public.people", "public.notes", "\"Sales\".\"Order Items\"", "public.kinds");
     private static final OnlineSync SYNC = OnlineSync.newBuilder().setReplicaIdentityFull(List.of("public.audit"))
             .build();
 
@@ -46,7 +46,7 @@ class PostgresOnlineReplicationTest {
 
         OnlineReplication.Result started = replication.start("c-all", source, target, List.of(), 2, SYNC,
                 new Progress());
-        assertThat(started.figures()).containsEntry("rows", 2_000L + 3 + 50 + 4 + 3 + 20 + 10);
+        assertThat(started.figures()).containsEntry("rows", 2_000L + 3 + 50 + 4 + 3 + 20 + 10 + 1);
 
         TestPostgres.sql("on_all_src",
                 "INSERT INTO accounts (owner, balance, opened, tags, doc, photo, ratio, span, nick, born, wake)"
@@ -78,7 +78,15 @@ class PostgresOnlineReplicationTest {
                 "INSERT INTO \"Sales\".\"Order Items\" (region, qty) SELECT 'us', g FROM generate_series(1, 5) g",
                 "UPDATE \"Sales\".\"Order Items\" SET qty = qty + 100 WHERE id % 2 = 0",
                 "UPDATE \"Sales\".\"Order Items\" SET region = 'apac' WHERE region = 'eu' AND id = 3",
-                "DELETE FROM \"Sales\".\"Order Items\" WHERE region = 'eu' AND id = 4");
+                "DELETE FROM \"Sales\".\"Order Items\" WHERE region = 'eu' AND id = 4",
+                // more types, with their edge values
+                "INSERT INTO kinds VALUES (2, 'sad', '10.0.0.1/8', '192.168.0.0/16', '08:00:2b:01:02:03', '[1,5)',"
+                        + " '[2024-01-01 00:00+00,2024-02-01 00:00+00)', 12.34, '<a>x</a>',"
+                        + " 'fat cat', 'NaN', '-Infinity', 'NaN', 'ab', 'z', 32767, true, 'infinity', '-infinity',"
+                        + " '{1.5,NULL}', '{1,2}')",
+                "UPDATE kinds SET f8 = 'Infinity', r4 = 1.5e-30, num = 123456789012345678901234567890.123456789,"
+                        + " ts = '0001-01-01 00:00:00', d = '9999-12-31' WHERE id = 1",
+                "INSERT INTO kinds (id, ts, d) VALUES (3, '-infinity', 'infinity')");
         // two rows swap a unique value: applied together the net changes collide, so they go one by one
         try (Connection c = TestPostgres.connect("on_all_src")) {
             c.setAutoCommit(false);
@@ -375,7 +383,15 @@ class PostgresOnlineReplicationTest {
                 """
                 CREATE TABLE "Sales"."Order Items" (region text, id int GENERATED ALWAYS AS IDENTITY, qty int,
                   total numeric GENERATED ALWAYS AS (qty * 2.5) STORED, PRIMARY KEY (region, id))""",
-                "INSERT INTO \"Sales\".\"Order Items\" (region, qty) SELECT 'eu', g FROM generate_series(1, 10) g");
+                "INSERT INTO \"Sales\".\"Order Items\" (region, qty) SELECT 'eu', g FROM generate_series(1, 10) g",
+                "CREATE TYPE mood AS ENUM ('happy', 'sad')",
+                """
+                CREATE TABLE kinds (id int PRIMARY KEY, m mood, ip inet, net cidr, mac macaddr, ir int4range,
+                  tr tstzrange, cash money, x xml, tv tsvector, f8 float8, r4 real, num numeric, ch char(5),
+                  c1 "char", sm smallint, b bool, ts timestamp, d date, nums numeric[], grid int[])""",
+                "INSERT INTO kinds VALUES (1, 'happy', '::1', '10.0.0.0/8', '08:00:2b:01:02:04', 'empty', NULL,"
+                        + " 0, NULL, 'a b', 1.0, 2.0, 3.0, 'x', 'y', -1, false, now(), current_date,"
+                        + " '{}', NULL)");
         return endpoint;
     }
 }

@@ -42,6 +42,7 @@ final class OnlinePrerequisites {
             role(c, where, source.getUser(), Databases.tables(c, wanted), passed, problems);
             keys(c, where, Databases.tables(c, wanted), online.getReplicaIdentityFull(), passed, problems);
             logged(c, where, Databases.tables(c, wanted), passed, problems);
+            streamable(c, where, Databases.tables(c, wanted), passed, problems);
         } catch (SQLException e) {
             problems.add(where + " cannot be checked for online mode: " + Jobs.describe(e));
         }
@@ -157,6 +158,40 @@ final class OnlinePrerequisites {
             problems.add(where + ": unlogged tables, whose changes never reach the WAL and so cannot be streamed: "
                     + String.join(", ", unlogged) + "; make them logged first (ALTER TABLE ... SET LOGGED), or move"
                     + " them offline");
+        }
+    }
+
+    /**
+     * Columns of types that Debezium's stream does not carry as they are: bit strings, time with time zone (its
+     * offset is lost), geometric and PostGIS types; arrays and domains of them too.
+     */
+    private static void streamable(Connection c, String where, List<String> tables, List<String> passed,
+                                   List<String> problems) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT a.attname, format_type(a.atttypid, a.atttypmod)
+                FROM pg_attribute a
+                JOIN pg_type t ON t.oid = a.atttypid
+                LEFT JOIN pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'
+                LEFT JOIN pg_type b ON b.oid = t.typbasetype
+                WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+                  AND coalesce(e.typname, b.typname, t.typname) IN ('bit', 'varbit', 'timetz', 'point', 'line',
+                      'lseg', 'box', 'path', 'polygon', 'circle', 'geometry', 'geography')
+                ORDER BY a.attnum""")) {
+            for (String t : tables) {
+                ps.setString(1, Databases.qualified(t));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        columns.add(t + "." + rs.getString(1) + " (" + rs.getString(2) + ")");
+                    }
+                }
+            }
+        }
+        if (columns.isEmpty()) {
+            passed.add(where + ": every column has a type the change stream carries as it is");
+        } else {
+            problems.add(where + ": columns of types the change stream does not carry as they are: "
+                    + String.join(", ", columns) + "; change their types, or move these tables offline");
         }
     }
 

@@ -196,21 +196,26 @@ class PostgresReadinessTest {
     }
 
     @Test
-    void onlineModeNamesAnUnloggedTableWhoseChangesNoStreamCanCarry() throws Exception {
+    void onlineModeNamesAnUnloggedTableAndColumnsWhoseChangesNoStreamCanCarry() throws Exception {
         DatabaseEndpoint source = TestPostgres.database("ready_unlogged");
         TestPostgres.sql("ready_unlogged", "CREATE TABLE kept (id int PRIMARY KEY)",
-                "CREATE UNLOGGED TABLE scratch (id int PRIMARY KEY)");
+                "CREATE UNLOGGED TABLE scratch (id int PRIMARY KEY)",
+                "CREATE TABLE shapes (id int PRIMARY KEY, opens timetz, flags bit(3), spots point[])");
 
         Readiness.Report r = readiness.check(source, endpoint("postgres"), List.of(), List.of(), List.of(),
                 OnlineSync.newBuilder().build(), -1);
         assertThat(r.problems()).anySatisfy(p -> assertThat(p).contains("unlogged tables, whose changes never"
                 + " reach the WAL").contains(": public.scratch;").contains("SET LOGGED"));
+        assertThat(r.problems()).anySatisfy(p -> assertThat(p).contains("types the change stream does not carry")
+                .contains("public.shapes.opens (time with time zone), public.shapes.flags (bit(3)),"
+                        + " public.shapes.spots (point[])"));
 
-        TestPostgres.sql("ready_unlogged", "ALTER TABLE scratch SET LOGGED");
+        TestPostgres.sql("ready_unlogged", "ALTER TABLE scratch SET LOGGED", "DROP TABLE shapes");
         Readiness.Report ok = readiness.check(source, endpoint("postgres"), List.of(), List.of(), List.of(),
                 OnlineSync.newBuilder().build(), -1);
         assertThat(ok.problems()).isEmpty();
-        assertThat(ok.passed()).anySatisfy(p -> assertThat(p).contains("every table is logged"));
+        assertThat(ok.passed()).anySatisfy(p -> assertThat(p).contains("every table is logged"))
+                .anySatisfy(p -> assertThat(p).contains("every column has a type the change stream carries"));
     }
 
     @Test
