@@ -157,7 +157,7 @@ final class CdcStream implements AutoCloseable {
         p.setProperty("tombstones.on.delete", "false"); // a record per delete is enough; the apply skips none
         p.setProperty("decimal.handling.mode", "string");
         p.setProperty("interval.handling.mode", "string");
-        p.setProperty("hstore.handling.mode", "json");
+        p.setProperty("hstore.handling.mode", "map"); // written back as hstore's own text form
         p.setProperty("time.precision.mode", "adaptive_time_microseconds");
         p.setProperty("include.unknown.datatypes", "false");
         p.setProperty("unavailable.value.placeholder", PgText.UNAVAILABLE);

@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
@@ -99,6 +100,7 @@ final class PgText {
             case INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, BOOLEAN, STRING -> value.toString();
             case BYTES -> "\\x" + HEX.formatHex(value instanceof ByteBuffer b ? bytes(b) : (byte[]) value);
             case ARRAY -> array(schema.valueSchema(), (List<?>) value, column);
+            case MAP -> hstore((Map<?, ?>) value);
             default -> throw new UnsupportedTypeException(column, schema.type() + " " + (name == null ? "" : name));
         };
     }
@@ -128,7 +130,21 @@ final class PgText {
         return out.append('}').toString();
     }
 
-    /** Appends text as an element of an array's text form: quoted, or NULL for null. */
+    /** An hstore's text form: "key"=>"value" pairs, a value NULL when null. */
+    private static String hstore(Map<?, ?> pairs) {
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<?, ?> e : pairs.entrySet()) {
+            if (!out.isEmpty()) {
+                out.append(", ");
+            }
+            arrayElement(out, String.valueOf(e.getKey()));
+            out.append("=>");
+            arrayElement(out, e.getValue() == null ? null : e.getValue().toString());
+        }
+        return out.toString();
+    }
+
+    /** Appends text as an element of an array's (or an hstore's) text form: quoted, or NULL for null. */
     static void arrayElement(StringBuilder array, String text) {
         if (text == null) {
             array.append("NULL");

@@ -86,7 +86,9 @@ class PostgresOnlineReplicationTest {
                         + " '{1.5,NULL}', '{1,2}')",
                 "UPDATE kinds SET f8 = 'Infinity', r4 = 1.5e-30, num = 123456789012345678901234567890.123456789,"
                         + " ts = '0001-01-01 00:00:00', d = '9999-12-31' WHERE id = 1",
-                "INSERT INTO kinds (id, ts, d) VALUES (3, '-infinity', 'infinity')");
+                "INSERT INTO kinds (id, ts, d) VALUES (3, '-infinity', 'infinity')",
+                "UPDATE kinds SET \"Mixed Case\" = 'M', \"order\" = 7, hs = 'a=>1, \"b c\"=>NULL',"
+                        + " ci = 'MiXeD' WHERE id = 2");
         // two rows swap a unique value: applied together the net changes collide, so they go one by one
         try (Connection c = TestPostgres.connect("on_all_src")) {
             c.setAutoCommit(false);
@@ -385,10 +387,13 @@ class PostgresOnlineReplicationTest {
                   total numeric GENERATED ALWAYS AS (qty * 2.5) STORED, PRIMARY KEY (region, id))""",
                 "INSERT INTO \"Sales\".\"Order Items\" (region, qty) SELECT 'eu', g FROM generate_series(1, 10) g",
                 "CREATE TYPE mood AS ENUM ('happy', 'sad')",
+                "CREATE EXTENSION IF NOT EXISTS hstore",
+                "CREATE EXTENSION IF NOT EXISTS citext",
                 """
                 CREATE TABLE kinds (id int PRIMARY KEY, m mood, ip inet, net cidr, mac macaddr, ir int4range,
                   tr tstzrange, cash money, x xml, tv tsvector, f8 float8, r4 real, num numeric, ch char(5),
-                  c1 "char", sm smallint, b bool, ts timestamp, d date, nums numeric[], grid int[])""",
+                  c1 "char", sm smallint, b bool, ts timestamp, d date, nums numeric[], grid int[],
+                  "Mixed Case" text, "order" int, hs hstore, ci citext)""",
                 "INSERT INTO kinds VALUES (1, 'happy', '::1', '10.0.0.0/8', '08:00:2b:01:02:04', 'empty', NULL,"
                         + " 0, NULL, 'a b', 1.0, 2.0, 3.0, 'x', 'y', -1, false, now(), current_date,"
                         + " '{}', NULL)");
