@@ -297,11 +297,17 @@ final class ChangeApplier implements AutoCloseable {
         Map<String, String> values = new LinkedHashMap<>();
         for (Field f : after.schema().fields()) {
             Object v = after.get(f);
+            if (op.equals("u") && shape.alwaysIdentity().contains(f.name())) {
+                continue; // the key did not change; an identity column always generated cannot be set
+            }
             if (!PgText.unchangedToast(v)) {
                 values.put(f.name(), PgText.text(f.schema(), v, shape.name() + "." + f.name()));
             } else if (!op.equals("u")) {
                 return false;
             }
+        }
+        if (values.isEmpty()) {
+            return true; // an update that sets nothing the target could take: it changes nothing
         }
         char kind = op.equals("u") ? 'u' : 'i';
         return net.absorb(shape, kind, key, values,
