@@ -33,8 +33,8 @@ final class PgText {
      * to 1970-01-01 like any date, in int arithmetic.
      */
     private static final int DAYS_1970_TO_2000 = 10_957;
-    static final int DATE_POSITIVE_INFINITY = Integer.MAX_VALUE + DAYS_1970_TO_2000;
-    static final int DATE_NEGATIVE_INFINITY = Integer.MIN_VALUE + DAYS_1970_TO_2000;
+    private static final int DATE_POSITIVE_INFINITY = Integer.MAX_VALUE + DAYS_1970_TO_2000;
+    private static final int DATE_NEGATIVE_INFINITY = Integer.MIN_VALUE + DAYS_1970_TO_2000;
 
     private PgText() {
     }

@@ -16,7 +16,8 @@ import io.cutover.schemas.OnlineSync;
 /**
  * What an online cutover needs beyond an offline one. Source: wal_level = logical, a free replication slot and a
  * free WAL sender, a role allowed to replicate and to publish the tables, and every table either keyed, with a
- * replica identity of its own, or named for REPLICA IDENTITY FULL by the plan. Target: the apply may set
+ * replica identity of its own, or named for REPLICA IDENTITY FULL by the plan, every table logged, and no column of a
+ * type the change stream does not carry as it is. Target: the apply may set
  * session_replication_role, so that the target's triggers and foreign keys do not fire twice.
  */
 final class OnlinePrerequisites {
@@ -39,10 +40,11 @@ final class OnlinePrerequisites {
                     + " - (SELECT count(*) FROM pg_replication_slots)", "max_replication_slots", passed, problems);
             free(c, where, "WAL senders", "SELECT current_setting('max_wal_senders')::int"
                     + " - (SELECT count(*) FROM pg_stat_replication)", "max_wal_senders", passed, problems);
-            role(c, where, source.getUser(), Databases.tables(c, wanted), passed, problems);
-            keys(c, where, Databases.tables(c, wanted), online.getReplicaIdentityFull(), passed, problems);
-            logged(c, where, Databases.tables(c, wanted), passed, problems);
-            streamable(c, where, Databases.tables(c, wanted), passed, problems);
+            List<String> tables = Databases.tables(c, wanted);
+            role(c, where, source.getUser(), tables, passed, problems);
+            keys(c, where, tables, online.getReplicaIdentityFull(), passed, problems);
+            logged(c, where, tables, passed, problems);
+            streamable(c, where, tables, passed, problems);
         } catch (SQLException e) {
             problems.add(where + " cannot be checked for online mode: " + Jobs.describe(e));
         }
