@@ -90,18 +90,8 @@ final class OnlinePrerequisites {
             problems.add(where + ": " + user + " lacks the REPLICATION attribute (ALTER ROLE " + user
                     + " REPLICATION)");
         }
-        List<String> notOwned = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT pg_has_role(relowner, 'USAGE') FROM pg_class WHERE oid = to_regclass(?)")) {
-            for (String t : tables) {
-                ps.setString(1, Databases.qualified(t));
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next() && !rs.getBoolean(1)) {
-                        notOwned.add(t);
-                    }
-                }
-            }
-        }
+        List<String> notOwned = tablesWhere(c, tables,
+                "SELECT NOT pg_has_role(relowner, 'USAGE') FROM pg_class WHERE oid = to_regclass(?)");
         if (!superuser && !notOwned.isEmpty()) {
             problems.add(where + ": " + user + " does not own " + String.join(", ", notOwned)
                     + ", so it cannot publish them for replication");
@@ -116,21 +106,12 @@ final class OnlinePrerequisites {
 
     private static void keys(Connection c, String where, List<String> tables, List<String> full,
                              List<String> passed, List<String> problems) throws SQLException {
-        List<String> unmatched = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT c.relreplident = 'f' OR c.relreplident = 'i'
-                       OR (c.relreplident = 'd' AND EXISTS (SELECT 1 FROM pg_index i
-                                                            WHERE i.indrelid = c.oid AND i.indisprimary))
-                FROM pg_class c WHERE c.oid = to_regclass(?)""")) {
-            for (String t : tables) {
-                ps.setString(1, Databases.qualified(t));
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next() && !rs.getBoolean(1) && !full.contains(t)) {
-                        unmatched.add(t);
-                    }
-                }
-            }
-        }
+        List<String> unmatched = new ArrayList<>(tablesWhere(c, tables, """
+                SELECT NOT (c.relreplident = 'f' OR c.relreplident = 'i'
+                            OR (c.relreplident = 'd' AND EXISTS (SELECT 1 FROM pg_index i
+                                                                 WHERE i.indrelid = c.oid AND i.indisprimary)))
+                FROM pg_class c WHERE c.oid = to_regclass(?)"""));
+        unmatched.removeAll(full);
         if (unmatched.isEmpty()) {
             passed.add(where + ": every table has a primary key or a chosen replica identity");
         } else {
@@ -142,18 +123,8 @@ final class OnlinePrerequisites {
     /** An unlogged table's changes never reach the WAL: no slot can stream them, so they would be lost. */
     private static void logged(Connection c, String where, List<String> tables, List<String> passed,
                                List<String> problems) throws SQLException {
-        List<String> unlogged = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT relpersistence = 'u' FROM pg_class WHERE oid = to_regclass(?)")) {
-            for (String t : tables) {
-                ps.setString(1, Databases.qualified(t));
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next() && rs.getBoolean(1)) {
-                        unlogged.add(t);
-                    }
-                }
-            }
-        }
+        List<String> unlogged = tablesWhere(c, tables,
+                "SELECT relpersistence = 'u' FROM pg_class WHERE oid = to_regclass(?)");
         if (unlogged.isEmpty()) {
             passed.add(where + ": every table is logged, so its changes can be streamed");
         } else {
@@ -195,6 +166,22 @@ final class OnlinePrerequisites {
             problems.add(where + ": columns of types the change stream does not carry as they are: "
                     + String.join(", ", columns) + "; change their types, or move these tables offline");
         }
+    }
+
+    /** The tables, in order, for which sql (one row of one boolean, given the table's name) says true. */
+    private static List<String> tablesWhere(Connection c, List<String> tables, String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (String t : tables) {
+                ps.setString(1, Databases.qualified(t));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getBoolean(1)) {
+                        out.add(t);
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private static String one(Connection c, String sql) throws SQLException {
