@@ -17,6 +17,8 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.postgresql.PGStatement;
 
+import io.debezium.connector.postgresql.PostgresValueConverter;
+
 /**
  * Turns the values of Debezium change events back into PostgreSQL's text input form, to be cast to the target
  * column's type in the statement. The connector runs with decimals and intervals as strings, so no precision is
@@ -28,13 +30,9 @@ final class PgText {
     static final String UNAVAILABLE = "__cutover_unchanged_toast__";
     private static final byte[] UNAVAILABLE_BYTES = UNAVAILABLE.getBytes(StandardCharsets.UTF_8);
     private static final HexFormat HEX = HexFormat.of();
-    /**
-     * PostgreSQL keeps an infinite date as the largest or smallest int counted from 2000-01-01; the stream shifts it
-     * to 1970-01-01 like any date, in int arithmetic.
-     */
-    private static final int DAYS_1970_TO_2000 = 10_957;
-    private static final int DATE_POSITIVE_INFINITY = Integer.MAX_VALUE + DAYS_1970_TO_2000;
-    private static final int DATE_NEGATIVE_INFINITY = Integer.MIN_VALUE + DAYS_1970_TO_2000;
+    /** The stream's days for infinite dates: Debezium's own markers, beyond the dates PostgreSQL can hold. */
+    private static final long DATE_POSITIVE_INFINITY = PostgresValueConverter.POSITIVE_INFINITY_LOCAL_DATE.toEpochDay();
+    private static final long DATE_NEGATIVE_INFINITY = PostgresValueConverter.NEGATIVE_INFINITY_LOCAL_DATE.toEpochDay();
 
     private PgText() {
     }
@@ -161,12 +159,15 @@ final class PgText {
         array.append('"');
     }
 
-    /** PostgreSQL's infinite timestamps reach the stream as the driver's markers for them, whatever the unit. */
+    /**
+     * PostgreSQL's infinite timestamps reach the stream as the driver's markers for them (in milliseconds, which
+     * fit) or, in finer units, as the largest and smallest long (the marker's conversion saturates there).
+     */
     private static String timestamp(long value, long perSecond, long nanosPerUnit) {
-        if (value == PGStatement.DATE_POSITIVE_INFINITY) {
+        if (value == PGStatement.DATE_POSITIVE_INFINITY || value == Long.MAX_VALUE) {
             return "infinity";
         }
-        if (value == PGStatement.DATE_NEGATIVE_INFINITY) {
+        if (value == PGStatement.DATE_NEGATIVE_INFINITY || value == Long.MIN_VALUE) {
             return "-infinity";
         }
         long seconds = Math.floorDiv(value, perSecond);
