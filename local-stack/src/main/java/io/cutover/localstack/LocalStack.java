@@ -142,18 +142,29 @@ public final class LocalStack implements AutoCloseable {
         return dir;
     }
 
-    /** Stops whatever started, newest first. */
-    @Override
-    public void close() throws IOException {
+    /**
+     * Stops the services, the SMTP server and Kafka, newest first, and keeps the PostgreSQL servers: the benchmarks
+     * that follow a cutover measure the data path alone, without an idle control plane sharing the cores.
+     */
+    public void stopControlPlane() {
         for (int i = services.size() - 1; i >= 0; i--) {
             services.get(i).close();
         }
+        services.clear();
         if (smtp != null) {
             smtp.stop();
+            smtp = null;
         }
         if (kafka != null) {
             kafka.close();
+            kafka = null;
         }
+    }
+
+    /** Stops whatever started, newest first. */
+    @Override
+    public void close() throws IOException {
+        stopControlPlane();
         if (databases != null) {
             databases.close();
         }

@@ -198,6 +198,12 @@ public final class LocalStackMain {
                             SyntheticApplication.lost(switched ? target : source, seen.acks()));
                 }
             }
+            boolean benchmarks = o.pgDumpBin() != null || o.benchOnline() || o.benchValidation();
+            if (benchmarks && !o.keepRunning()) {
+                out.println("\nStopping the services and Kafka: the benchmarks measure the databases and the data"
+                        + " path alone");
+                stack.stopControlPlane();
+            }
             if (o.pgDumpBin() != null) {
                 compare(out, stack, o.parallelism(), o.pgDumpBin());
             }

@@ -3,7 +3,6 @@ package io.cutover.replication.adapter.cdc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -24,7 +23,7 @@ import io.debezium.engine.format.ChangeEventFormat;
 
 /**
  * One cutover's change stream: Debezium's embedded engine reading the slot (pgoutput) on a single thread, handing
- * each batch to the {@link ChangeApplier}. Only records of source transactions committed on the target are marked
+ * each batch to the {@link ChangeApplier}. Only a record whose commit position the target holds is marked
  * processed, so the slot never moves past what the target holds. The handler never throws: a failure stops the
  * stream and is kept for the next command to report.
  */
@@ -83,20 +82,19 @@ final class CdcStream implements AutoCloseable {
         }
         try {
             List<SourceRecord> records = new ArrayList<>(events.size());
-            Map<SourceRecord, RecordChangeEvent<SourceRecord>> byRecord = new IdentityHashMap<>();
+            long received = 0;
             for (RecordChangeEvent<SourceRecord> e : events) {
                 records.add(e.record());
-                byRecord.put(e.record(), e);
-                Object lsn = e.record().sourceOffset().get("lsn");
-                if (lsn instanceof Number n) {
-                    stats.received(n.longValue());
+                if (e.record().sourceOffset().get("lsn") instanceof Number n) {
+                    received = Math.max(received, n.longValue());
                 }
             }
+            stats.received(received);
             long started = System.nanoTime();
-            ChangeApplier.Applied applied = applier.apply(records);
+            int committed = applier.apply(records);
             stats.busy(System.nanoTime() - started);
-            if (applied.lastCommitted() != null) {
-                committer.markProcessed(byRecord.get(applied.lastCommitted()));
+            if (committed >= 0) {
+                committer.markProcessed(events.get(committed));
             }
             committer.markBatchFinished();
         } catch (Throwable e) {
@@ -152,7 +150,9 @@ final class CdcStream implements AutoCloseable {
         p.setProperty("publication.autocreate.mode", "disabled");
         p.setProperty("slot.drop.on.stop", "false");
         p.setProperty("snapshot.mode", "no_data");
-        p.setProperty("provide.transaction.metadata", "true");
+        // transactions end where the next one (or a message outside any) begins: records of their own would triple
+        // the records of small transactions
+        p.setProperty("provide.transaction.metadata", "false");
         p.setProperty("skipped.operations", "none");
         p.setProperty("tombstones.on.delete", "false"); // a record per delete is enough; the apply skips none
         p.setProperty("decimal.handling.mode", "string");

@@ -29,23 +29,30 @@ import io.cutover.kit.jdbc.Databases;
  * batch of source transactions takes effect on the target all at once or not at all. Within it, changes to keyed
  * tables are folded into their net effect per row ({@link NetChanges}) and applied as a few bulk statements, all
  * sent in one round trip; a change that cannot be folded (a truncate, a key that changes, a keyless table) first
- * applies what was folded, then goes on its own, so the order that matters is kept. After a restart the stream may
- * repeat transactions already applied: until the first one past the stored position, each is applied one by one
- * under a savepoint and undone once its END shows it was applied before.
+ * applies what was folded, then goes on its own, so the order that matters is kept.
+ *
+ * <p>The stream carries no transaction records (they would triple the records of small transactions): a source
+ * transaction is the run of changes with one transaction id, and it has ended when a record of another transaction,
+ * or a message outside any, arrives. That record's offset holds the commit position of everything sent before it
+ * (pgoutput sends whole transactions in commit order, and a message outside a transaction where the WAL reader finds
+ * it), so it is the position the target holds once the transaction is applied. A transaction is kept in memory
+ * until it ends, so its position is known before it is applied; after a restart the stream may repeat transactions
+ * already applied, and those whose position the target already holds are dropped unapplied. A transaction too large
+ * to keep is applied while it arrives, under a savepoint while repeats are possible, and undone if its end shows it
+ * was applied before.
  */
 final class ChangeApplier implements AutoCloseable {
 
-    /** The stream's topic prefix; events arrive on prefix.schema.table, prefix.transaction and prefix.message. */
+    /** The stream's topic prefix; events arrive on prefix.schema.table and prefix.message. */
     static final String PREFIX = "cutover";
     static final String HEARTBEAT = "hb:";
+    private static final String MESSAGE_TOPIC = PREFIX + ".message";
+    /** Changes of one source transaction kept in memory until it ends; a larger one is applied as it arrives. */
+    private static final int MAX_KEPT_CHANGES = 10_000;
     private static final int MAX_PENDING_STATEMENTS = 1_000;
     private static final int MAX_NET_CHANGES = 20_000;
     private static final int MAX_TOUCHED_KEYS = 100_000;
     private static final long MAX_PENDING_CHARS = 8L << 20;
-
-    /** What one call applied; lastCommitted is the END record of the last source transaction now committed. */
-    record Applied(SourceRecord lastCommitted, long transactions, long changes, long skipped) {
-    }
 
     /** A change that shows the source's schema no longer matches the target's: the sync must stop. */
     static final class SchemaDriftException extends IllegalStateException {
@@ -59,18 +66,25 @@ final class ChangeApplier implements AutoCloseable {
     private final TargetTables tables;
     private final StreamStats stats;
     private long appliedLsn;
+    /** Until a transaction past the stored position arrives, the stream may repeat what the target holds. */
     private boolean replaying = true;
 
-    private boolean inTransaction;
+    /** The source transaction being read: its id (null when none), commit time and changes kept so far. */
+    private Long openTx;
+    private long openCommitMillis;
+    private final List<Struct> kept = new ArrayList<>();
+    /** The open transaction outgrew what is kept: its changes are applied as they come. */
+    private boolean streaming;
     private boolean txFailedInReplay;
     private SQLException replayFailure;
     private long txChanges;
+
     private long pendingTransactions;
     private long pendingChanges;
     private long pendingLsn;
     private long pendingCommitMillis;
     private long pendingFirstCommitMillis;
-    private SourceRecord pendingEnd;
+    private int pendingRecord = -1;
 
     private final NetChanges net = new NetChanges();
     /** Each change's target table by its envelope schema, one per source table until that table's schema changes. */
@@ -100,81 +114,154 @@ final class ChangeApplier implements AutoCloseable {
         target.commit();
     }
 
-    /** Applies records in order; commits when the last of them closes a source transaction. */
-    Applied apply(List<SourceRecord> records) throws SQLException {
-        long transactionsBefore = stats.appliedTransactions();
-        long changesBefore = stats.appliedChanges();
-        long skippedBefore = stats.skippedTransactions();
-        SourceRecord committed = null;
-        for (SourceRecord record : records) {
-            String topic = record.topic();
-            if (topic.equals(PREFIX + ".transaction")) {
-                Struct value = (Struct) record.value();
-                if ("BEGIN".equals(value.getString("status"))) {
-                    begin();
-                } else {
-                    end(record, value);
-                }
-            } else if (topic.equals(PREFIX + ".message")) {
-                Struct message = ((Struct) record.value()).getStruct("message");
-                if (PREFIX.equals(message.getString("prefix"))) {
-                    String content = new String(message.getBytes("content"), java.nio.charset.StandardCharsets.UTF_8);
-                    if (content.startsWith(HEARTBEAT)) {
-                        stats.heartbeatReceived(Long.parseLong(content.substring(HEARTBEAT.length())));
-                    }
-                }
-            } else if (record.value() != null) {
-                change((Struct) record.value());
+    /**
+     * Applies records in order, and commits what the ended transactions among them changed, unless a transaction
+     * applied as it arrives is still open. Returns the index of the record whose position the target now holds,
+     * or -1 when nothing was committed.
+     */
+    int apply(List<SourceRecord> records) throws SQLException {
+        pendingRecord = -1;
+        for (int i = 0; i < records.size(); i++) {
+            SourceRecord record = records.get(i);
+            Struct value = (Struct) record.value();
+            if (value == null) {
+                continue; // tombstones are off: nothing else comes without a value
+            }
+            Long tx = value.getStruct("source").getInt64("txId");
+            if (openTx != null && !openTx.equals(tx)) {
+                end(record, i);
+            }
+            if (record.topic().equals(MESSAGE_TOPIC)) {
+                message(record, value, tx, i);
+            } else if (tx == null) {
+                throw new IllegalStateException("a change of " + record.topic() + " came without its transaction");
+            } else {
+                keep(tx, value);
             }
         }
-        if (!inTransaction && pendingEnd != null) {
-            committed = commit();
+        if (pendingRecord >= 0 && !streaming) {
+            commit();
+            return pendingRecord;
         }
-        return new Applied(committed, stats.appliedTransactions() - transactionsBefore,
-                stats.appliedChanges() - changesBefore, stats.skippedTransactions() - skippedBefore);
+        return -1;
     }
 
-    private void begin() throws SQLException {
-        inTransaction = true;
+    private void open(long tx, Struct value) {
+        openTx = tx;
+        openCommitMillis = value.getStruct("source").getInt64("ts_ms");
         txChanges = 0;
         txFailedInReplay = false;
         replayFailure = null;
-        if (replaying) {
-            flush();
-            exec("SAVEPOINT cutover_replay");
+    }
+
+    /** Keeps a change of the open transaction, or applies it when the transaction is too large to keep. */
+    private void keep(long tx, Struct value) throws SQLException {
+        if (openTx == null) {
+            open(tx, value);
+        }
+        if (streaming) {
+            change(value);
+            return;
+        }
+        kept.add(value);
+        if (kept.size() > MAX_KEPT_CHANGES) {
+            streaming = true;
+            if (replaying) {
+                flush();
+                exec("SAVEPOINT cutover_replay");
+            }
+            for (Struct v : kept) {
+                change(v);
+            }
+            kept.clear();
         }
     }
 
-    private void end(SourceRecord record, Struct value) throws SQLException {
-        long commitLsn = ((Number) record.sourceOffset().get("lsn_commit")).longValue();
-        long commitMillis = value.getInt64("ts_ms");
-        inTransaction = false;
-        if (replaying) {
-            if (commitLsn <= appliedLsn) {
-                // applied before the restart: undo the repeat
-                exec("ROLLBACK TO SAVEPOINT cutover_replay");
-                clearBatch();
-                stats.skipped();
-                return;
+    /**
+     * A message: a heartbeat of the watch is noted; one outside any transaction (the watch's heartbeats and
+     * markers) moves the position the target holds, since everything committed before it has arrived.
+     */
+    private void message(SourceRecord record, Struct value, Long tx, int index) throws SQLException {
+        Struct message = value.getStruct("message");
+        Long heartbeat = null;
+        if (PREFIX.equals(message.getString("prefix"))) {
+            String content = new String(message.getBytes("content"), java.nio.charset.StandardCharsets.UTF_8);
+            if (content.startsWith(HEARTBEAT)) {
+                heartbeat = Long.parseLong(content.substring(HEARTBEAT.length()));
+                stats.heartbeatReceived(heartbeat);
             }
-            if (txFailedInReplay) {
-                throw replayFailure;
-            }
-            flush();
-            exec("RELEASE SAVEPOINT cutover_replay");
-            replaying = false;
         }
-        if (pendingTransactions == 0) {
-            pendingFirstCommitMillis = commitMillis;
+        if (tx != null) {
+            if (openTx == null) {
+                open(tx, value); // a transaction may hold messages alone
+            }
+            return;
+        }
+        long position = position(record);
+        if (position > Math.max(appliedLsn, pendingLsn)) {
+            replaying = false;
+            long millis = heartbeat != null ? heartbeat : System.currentTimeMillis();
+            if (pendingLsn <= appliedLsn) {
+                pendingFirstCommitMillis = millis; // the first thing the next commit covers
+            }
+            pendingLsn = position;
+            pendingCommitMillis = millis;
+            pendingRecord = index;
+        }
+    }
+
+    /** The open transaction has ended before closer: applies it, or drops it when the target holds it already. */
+    private void end(SourceRecord closer, int index) throws SQLException {
+        long position = position(closer);
+        boolean repeat = replaying && position <= appliedLsn;
+        if (streaming) {
+            if (replaying) {
+                if (repeat) {
+                    // applied before the restart: undo the repeat
+                    exec("ROLLBACK TO SAVEPOINT cutover_replay");
+                    clearBatch();
+                } else if (txFailedInReplay) {
+                    throw replayFailure;
+                } else {
+                    flush();
+                    exec("RELEASE SAVEPOINT cutover_replay");
+                }
+            }
+        } else if (!repeat) {
+            replaying = false;
+            for (Struct v : kept) {
+                change(v);
+            }
+        }
+        kept.clear();
+        streaming = false;
+        openTx = null;
+        if (repeat) {
+            stats.skipped();
+            return;
+        }
+        replaying = false;
+        if (pendingLsn <= appliedLsn) {
+            pendingFirstCommitMillis = openCommitMillis; // the first thing the next commit covers
         }
         pendingTransactions++;
         pendingChanges += txChanges;
-        pendingLsn = commitLsn;
-        pendingCommitMillis = commitMillis;
-        pendingEnd = record;
+        pendingLsn = position;
+        pendingCommitMillis = openCommitMillis;
+        pendingRecord = index;
     }
 
-    private SourceRecord commit() throws SQLException {
+    /** The commit position of everything the stream sent before this record. */
+    private long position(SourceRecord record) {
+        Object lsn = record.sourceOffset().get("lsn_commit");
+        if (!(lsn instanceof Number n)) {
+            throw new IllegalStateException("the change stream gave no commit position with " + record.topic()
+                    + " after source transaction " + openTx);
+        }
+        return n.longValue();
+    }
+
+    private void commit() throws SQLException {
         applyNet();
         flush();
         for (String table : wholeTables) {
@@ -191,11 +278,8 @@ final class ChangeApplier implements AutoCloseable {
         target.commit();
         appliedLsn = pendingLsn;
         stats.applied(pendingTransactions, pendingChanges, pendingLsn, pendingFirstCommitMillis);
-        SourceRecord end = pendingEnd;
-        pendingEnd = null;
         pendingTransactions = 0;
         pendingChanges = 0;
-        return end;
     }
 
     private void change(Struct value) throws SQLException {

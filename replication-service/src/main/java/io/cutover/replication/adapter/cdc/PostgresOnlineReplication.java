@@ -127,8 +127,7 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
                             + " apply), applying %,d changes/s, drain ETA %s", lag, f.get("readLagMillis"),
                     f.get("applyLagMillis"), f.get("lagBytes"), f.get("readLagBytes"), f.get("applyLagBytes"),
                     f.get("applyRate"), eta < 0 ? "unknown" : eta + " ms"));
-            // something new applied since this stream started: it reads past its start, and repeats are behind it
-            boolean flowing = f.get("appliedTransactions") > 0;
+            boolean flowing = running.stream().stats().advancedSinceStart();
             boolean measured = System.currentTimeMillis() - since >= 2 * watchMillis;
             if (flowing && measured && lag <= maxLagMillis && eta >= 0 && eta <= budgetMillis) {
                 running.watch().tick(); // one last look at the source's schema before saying go

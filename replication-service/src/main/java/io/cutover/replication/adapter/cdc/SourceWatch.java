@@ -74,23 +74,37 @@ final class SourceWatch {
         }
     }
 
-    /** Writes a marker into the source's WAL and returns its position: applied, everything before it is too. */
+    /**
+     * Writes a marker into the source's WAL and returns a position before it: once the target holds that position,
+     * every transaction committed before the marker was written is applied.
+     */
     synchronized long mark(String text) throws SQLException {
-        try (PreparedStatement ps = session().prepareStatement(
-                "SELECT (pg_logical_emit_message(true, 'cutover', ?) - '0/0')::bigint")) {
-            ps.setString(1, text);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
+        Connection c = session();
+        long before;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT (pg_current_wal_insert_lsn() - '0/0')::bigint")) {
+            rs.next();
+            before = rs.getLong(1);
         }
+        emit(c, text);
+        return before;
     }
 
     private void heartbeat(Connection c) throws SQLException {
         long now = System.currentTimeMillis();
         stream.stats().heartbeatEmitted(now);
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_logical_emit_message(true, 'cutover', ?)")) {
-            ps.setString(1, ChangeApplier.HEARTBEAT + now);
+        emit(c, ChangeApplier.HEARTBEAT + now);
+    }
+
+    /**
+     * A message outside any transaction, which the stream reads where it stands in the WAL: everything committed
+     * before it has been sent by then. The transaction id taken with it gives the statement a commit that flushes
+     * the WAL at once, so the message need not wait for the WAL writer to be sent.
+     */
+    private static void emit(Connection c, String text) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT pg_logical_emit_message(false, 'cutover', ?), txid_current()")) {
+            ps.setString(1, text);
             ps.execute();
         }
     }
