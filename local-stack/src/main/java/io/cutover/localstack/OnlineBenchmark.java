@@ -46,21 +46,27 @@ final class OnlineBenchmark {
     }
 
     static void run(PrintStream out, DatabaseServers db, String unused) throws Exception {
+        // every warm-up round first: the counted rounds of each backlog then run on code compiled for both
         for (Backlog backlog : BACKLOGS) {
             out.println();
-            out.printf("Online sync benchmark: draining a backlog of %,d row changes in %,d %s (half updates, half"
-                    + " inserts), written while each running, caught-up apply was held back by a lock on the"
-                    + " target, timed from the release to the last change visible there; %d rounds each,"
-                    + " alternating, after %d not counted%n", backlog.changes(), backlog.transactions(),
-                    backlog.name(), ROUNDS, WARM_UP_ROUNDS);
-            List<Drain> native_ = new ArrayList<>();
-            List<Drain> ours = new ArrayList<>();
+            out.printf("Online sync benchmark, warming up on %,d row changes in %,d %s: %d rounds each, not counted%n",
+                    backlog.changes(), backlog.transactions(), backlog.name(), WARM_UP_ROUNDS);
             for (int round = 1 - WARM_UP_ROUNDS; round <= 0; round++) {
                 Drain n = nativeDrain(db, round, backlog);
                 Drain c = cutoverDrain(out, db, round, backlog);
                 out.printf("  warm-up: PostgreSQL logical replication %,.0f changes/s, Cutover %,.0f changes/s%n",
                         n.overall(), c.overall());
             }
+        }
+        for (Backlog backlog : BACKLOGS) {
+            out.println();
+            out.printf("Online sync benchmark: draining a backlog of %,d row changes in %,d %s (half updates, half"
+                    + " inserts), written while each running, caught-up apply was held back by a lock on the"
+                    + " target, timed from the release to the last change visible there; %d rounds each,"
+                    + " alternating, after the warm-up%n", backlog.changes(), backlog.transactions(),
+                    backlog.name(), ROUNDS);
+            List<Drain> native_ = new ArrayList<>();
+            List<Drain> ours = new ArrayList<>();
             for (int round = 1; round <= ROUNDS; round++) {
                 native_.add(nativeDrain(db, round, backlog));
                 ours.add(cutoverDrain(out, db, round, backlog));

@@ -165,7 +165,12 @@ public final class ChangedKeys {
     }
 
     private static Array encode(Connection c, Collection<List<String>> keys) throws SQLException {
-        return c.createArrayOf("text", keys.stream().map(k -> String.join(SEPARATOR, k)).toArray());
+        Object[] joined = new Object[keys.size()];
+        int i = 0;
+        for (List<String> key : keys) {
+            joined[i++] = String.join(SEPARATOR, key);
+        }
+        return c.createArrayOf("text", joined);
     }
 
     private static Set<List<String>> keys(Array array) throws SQLException {

@@ -58,9 +58,10 @@ final class CdcStream implements AutoCloseable {
     void start(DatabaseEndpoint target) throws SQLException {
         Connection apply = Databases.open(target, target.getDatabase(),
                 Map.of("ApplicationName", "cutover-apply"));
-        long position = SyncState.read(apply, cutoverId).appliedLsn();
+        SyncState.Row applied = SyncState.read(apply, cutoverId);
+        long position = applied.appliedLsn();
         stats.startAt(position);
-        applier = new ChangeApplier(cutoverId, apply, position, stats);
+        applier = new ChangeApplier(cutoverId, apply, applied, stats);
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(properties())
                 .using((success, message, error) -> {
@@ -153,6 +154,9 @@ final class CdcStream implements AutoCloseable {
         // transactions end where the next one (or a message outside any) begins: records of their own would triple
         // the records of small transactions
         p.setProperty("provide.transaction.metadata", "false");
+        // a heartbeat right after a commit, and while the source is quiet, ends the last transaction before a pause
+        p.setProperty("heartbeat.interval.ms", "10");
+        p.setProperty("topic.heartbeat.prefix", ChangeApplier.CONNECTOR_HEARTBEAT_PREFIX);
         p.setProperty("skipped.operations", "none");
         p.setProperty("tombstones.on.delete", "false"); // a record per delete is enough; the apply skips none
         p.setProperty("decimal.handling.mode", "string");

@@ -33,13 +33,15 @@ import io.cutover.kit.jdbc.Databases;
  *
  * <p>The stream carries no transaction records (they would triple the records of small transactions): a source
  * transaction is the run of changes with one transaction id, and it has ended when a record of another transaction,
- * or a message outside any, arrives. That record's offset holds the commit position of everything sent before it
- * (pgoutput sends whole transactions in commit order, and a message outside a transaction where the WAL reader finds
- * it), so it is the position the target holds once the transaction is applied. A transaction is kept in memory
- * until it ends, so its position is known before it is applied; after a restart the stream may repeat transactions
- * already applied, and those whose position the target already holds are dropped unapplied. A transaction too large
- * to keep is applied while it arrives, under a savepoint while repeats are possible, and undone if its end shows it
- * was applied before.
+ * or a message outside any, arrives, or a heartbeat of the connector that has seen a commit since the transaction
+ * began. That record's offset holds the commit position of everything sent before it (pgoutput sends whole
+ * transactions in commit order, and a message outside a transaction where the WAL reader finds it), so it is the
+ * position the target holds once the transaction is applied. A transaction is kept in memory until it ends, so its
+ * position is known before it is applied; after a restart the stream may repeat transactions already applied, and
+ * those whose position the target already holds, or that are the last one it applied (a heartbeat may have ended
+ * it at an earlier position than the repeat's end), are dropped unapplied. A transaction too large to keep is
+ * applied while it arrives, under a savepoint while repeats are possible, and undone if its end shows it was
+ * applied before.
  */
 final class ChangeApplier implements AutoCloseable {
 
@@ -47,6 +49,8 @@ final class ChangeApplier implements AutoCloseable {
     static final String PREFIX = "cutover";
     static final String HEARTBEAT = "hb:";
     private static final String MESSAGE_TOPIC = PREFIX + ".message";
+    /** The prefix of the topic of the connector's heartbeats. */
+    static final String CONNECTOR_HEARTBEAT_PREFIX = "__debezium-heartbeat";
     /** Changes of one source transaction kept in memory until it ends; a larger one is applied as it arrives. */
     private static final int MAX_KEPT_CHANGES = 10_000;
     private static final int MAX_PENDING_STATEMENTS = 1_000;
@@ -66,11 +70,16 @@ final class ChangeApplier implements AutoCloseable {
     private final TargetTables tables;
     private final StreamStats stats;
     private long appliedLsn;
+    private long appliedXid;
     /** Until a transaction past the stored position arrives, the stream may repeat what the target holds. */
     private boolean replaying = true;
 
-    /** The source transaction being read: its id (null when none), commit time and changes kept so far. */
+    /**
+     * The source transaction being read: its id (null when none), the commit position its first record came with
+     * (null when none), its commit time and its changes kept so far.
+     */
     private Long openTx;
+    private Object openSince;
     private long openCommitMillis;
     private final List<Struct> kept = new ArrayList<>();
     /** The open transaction outgrew what is kept: its changes are applied as they come. */
@@ -82,6 +91,7 @@ final class ChangeApplier implements AutoCloseable {
     private long pendingTransactions;
     private long pendingChanges;
     private long pendingLsn;
+    private long pendingXid;
     private long pendingCommitMillis;
     private long pendingFirstCommitMillis;
     private int pendingRecord = -1;
@@ -98,10 +108,12 @@ final class ChangeApplier implements AutoCloseable {
     private final List<Pending> pending = new ArrayList<>();
     private long pendingChars;
 
-    ChangeApplier(String cutoverId, Connection target, long appliedLsn, StreamStats stats) throws SQLException {
+    ChangeApplier(String cutoverId, Connection target, SyncState.Row applied, StreamStats stats)
+            throws SQLException {
         this.cutoverId = cutoverId;
         this.target = target;
-        this.appliedLsn = appliedLsn;
+        this.appliedLsn = applied.appliedLsn();
+        this.appliedXid = applied.appliedXid();
         this.stats = stats;
         this.tables = new TargetTables(target);
         target.setAutoCommit(false);
@@ -127,6 +139,10 @@ final class ChangeApplier implements AutoCloseable {
             if (value == null) {
                 continue; // tombstones are off: nothing else comes without a value
             }
+            if (record.topic().startsWith(CONNECTOR_HEARTBEAT_PREFIX)) {
+                connectorHeartbeat(record, i);
+                continue;
+            }
             Long tx = value.getStruct("source").getInt64("txId");
             if (openTx != null && !openTx.equals(tx)) {
                 end(record, i);
@@ -136,7 +152,7 @@ final class ChangeApplier implements AutoCloseable {
             } else if (tx == null) {
                 throw new IllegalStateException("a change of " + record.topic() + " came without its transaction");
             } else {
-                keep(tx, value);
+                keep(tx, record, value);
             }
         }
         if (pendingRecord >= 0 && !streaming) {
@@ -146,8 +162,9 @@ final class ChangeApplier implements AutoCloseable {
         return -1;
     }
 
-    private void open(long tx, Struct value) {
+    private void open(long tx, SourceRecord record, Struct value) {
         openTx = tx;
+        openSince = record.sourceOffset().get("lsn_commit");
         openCommitMillis = value.getStruct("source").getInt64("ts_ms");
         txChanges = 0;
         txFailedInReplay = false;
@@ -155,9 +172,9 @@ final class ChangeApplier implements AutoCloseable {
     }
 
     /** Keeps a change of the open transaction, or applies it when the transaction is too large to keep. */
-    private void keep(long tx, Struct value) throws SQLException {
+    private void keep(long tx, SourceRecord record, Struct value) throws SQLException {
         if (openTx == null) {
-            open(tx, value);
+            open(tx, record, value);
         }
         if (streaming) {
             change(value);
@@ -193,14 +210,36 @@ final class ChangeApplier implements AutoCloseable {
         }
         if (tx != null) {
             if (openTx == null) {
-                open(tx, value); // a transaction may hold messages alone
+                open(tx, record, value); // a transaction may hold messages alone
             }
             return;
         }
-        long position = position(record);
+        advance(position(record), heartbeat != null ? heartbeat : System.currentTimeMillis(), index);
+    }
+
+    /**
+     * A heartbeat of the connector, which it sends after a commit and while the source is quiet: it ends the open
+     * transaction once a commit came since that transaction began (while it arrives, the heartbeat holds the
+     * position before it), so that the last transaction before a pause need not wait for the next message.
+     */
+    private void connectorHeartbeat(SourceRecord record, int index) throws SQLException {
+        Object commit = record.sourceOffset().get("lsn_commit");
+        if (commit == null) {
+            return; // no commit seen yet
+        }
+        if (openTx != null) {
+            if (commit.equals(openSince)) {
+                return; // the open transaction goes on
+            }
+            end(record, index);
+        }
+        advance(position(record), System.currentTimeMillis(), index);
+    }
+
+    /** Everything committed before position has arrived and its transactions are applied: the target may hold it. */
+    private void advance(long position, long millis, int index) {
         if (position > Math.max(appliedLsn, pendingLsn)) {
             replaying = false;
-            long millis = heartbeat != null ? heartbeat : System.currentTimeMillis();
             if (pendingLsn <= appliedLsn) {
                 pendingFirstCommitMillis = millis; // the first thing the next commit covers
             }
@@ -213,7 +252,8 @@ final class ChangeApplier implements AutoCloseable {
     /** The open transaction has ended before closer: applies it, or drops it when the target holds it already. */
     private void end(SourceRecord closer, int index) throws SQLException {
         long position = position(closer);
-        boolean repeat = replaying && position <= appliedLsn;
+        long tx = openTx;
+        boolean repeat = replaying && (position <= appliedLsn || tx == appliedXid);
         if (streaming) {
             if (replaying) {
                 if (repeat) {
@@ -246,6 +286,7 @@ final class ChangeApplier implements AutoCloseable {
         }
         pendingTransactions++;
         pendingChanges += txChanges;
+        pendingXid = tx;
         pendingLsn = position;
         pendingCommitMillis = openCommitMillis;
         pendingRecord = index;
@@ -274,9 +315,14 @@ final class ChangeApplier implements AutoCloseable {
         }
         touched.clear();
         wholeTables.clear();
-        SyncState.advance(target, cutoverId, pendingLsn, pendingCommitMillis, pendingTransactions, pendingChanges);
+        SyncState.advance(target, cutoverId, pendingLsn, pendingXid, pendingCommitMillis, pendingTransactions,
+                pendingChanges);
         target.commit();
         appliedLsn = pendingLsn;
+        if (pendingXid != 0) {
+            appliedXid = pendingXid;
+            pendingXid = 0;
+        }
         stats.applied(pendingTransactions, pendingChanges, pendingLsn, pendingFirstCommitMillis);
         pendingTransactions = 0;
         pendingChanges = 0;
@@ -590,8 +636,7 @@ final class ChangeApplier implements AutoCloseable {
     private void addToGroup(StatementGroup.Kind kind, TargetTables.Shape shape, List<String> columns,
                             List<String> key, List<String> values, Supplier<String> description)
             throws SQLException {
-        String signature = StatementGroup.signature(kind, shape, columns);
-        if (group == null || !group.accepts(signature, key)) {
+        if (group == null || !group.accepts(kind, shape, columns, key)) {
             closeGroup();
             group = new StatementGroup(kind, shape, columns);
         }
@@ -632,6 +677,7 @@ final class ChangeApplier implements AutoCloseable {
         clearBatch();
         int[] counts;
         try (Statement st = target.createStatement()) {
+            st.setEscapeProcessing(false); // the values are quoted literals: nothing for the driver to rewrite
             for (Pending p : running) {
                 st.addBatch(p.sql());
             }

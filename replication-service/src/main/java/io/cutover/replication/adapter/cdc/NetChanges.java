@@ -40,7 +40,8 @@ final class NetChanges {
 
     /**
      * Folds the change in; false (and nothing changed) when it cannot be folded: its effect then depends on what is
-     * already folded, and the caller applies what is folded first and this change on its own.
+     * already folded, and the caller applies what is folded first and this change on its own. The values are kept
+     * (and an update's added to by later updates of its row): the caller hands them over.
      */
     boolean absorb(TargetTables.Shape shape, char op, List<String> key, Map<String, String> values,
                    Supplier<String> description, Change raw) {
@@ -58,7 +59,7 @@ final class NetChanges {
             }
             case 'u' -> {
                 if (net == null) {
-                    net = new Net(State.UPDATED, new LinkedHashMap<>(values), description);
+                    net = new Net(State.UPDATED, values, description); // the caller's map, kept and added to
                 } else if (net.state == State.DELETED) {
                     return false;
                 } else {
@@ -138,7 +139,7 @@ final class NetChanges {
                                       TargetTables.Shape shape, List<String> columns, List<String> key,
                                       List<String> values, Supplier<String> description) {
         StatementGroup g = current;
-        if (g == null || !g.accepts(StatementGroup.signature(kind, shape, columns), key)) {
+        if (g == null || !g.accepts(kind, shape, columns, key)) {
             g = new StatementGroup(kind, shape, columns);
             out.add(g);
         }

@@ -149,12 +149,16 @@ final class PgText {
             return;
         }
         array.append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '"' || c == '\\') {
-                array.append('\\');
+        if (text.indexOf('"') < 0 && text.indexOf('\\') < 0) {
+            array.append(text); // most values need no escape
+        } else {
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c == '"' || c == '\\') {
+                    array.append('\\');
+                }
+                array.append(c);
             }
-            array.append(c);
         }
         array.append('"');
     }

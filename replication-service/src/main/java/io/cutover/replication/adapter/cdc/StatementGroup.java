@@ -26,7 +26,6 @@ final class StatementGroup {
     private final Kind kind;
     private final TargetTables.Shape shape;
     private final List<String> columns;
-    private final String signature;
     private final List<List<String>> rows = new ArrayList<>();
     /** What each row's change is, for messages: built only when one is needed. */
     private final List<Supplier<String>> described = new ArrayList<>();
@@ -37,16 +36,15 @@ final class StatementGroup {
         this.kind = kind;
         this.shape = shape;
         this.columns = List.copyOf(columns);
-        this.signature = signature(kind, shape, columns);
     }
 
-    static String signature(Kind kind, TargetTables.Shape shape, List<String> columns) {
-        return kind + " " + shape.name() + " " + columns;
-    }
-
-    /** Whether the row can join: same kind of change, a key not in the group yet, room left. */
-    boolean accepts(String otherSignature, List<String> key) {
-        return signature.equals(otherSignature) && (key == null || !keys.contains(key)) && rows.size() < MAX_ROWS;
+    /**
+     * Whether the row can join: the same kind of change to the same table and columns, a key not in the group yet,
+     * room left.
+     */
+    boolean accepts(Kind otherKind, TargetTables.Shape otherShape, List<String> otherColumns, List<String> key) {
+        return kind == otherKind && shape.name().equals(otherShape.name()) && columns.equals(otherColumns)
+                && (key == null || !keys.contains(key)) && rows.size() < MAX_ROWS;
     }
 
     /** key: the primary key's values (null for an insert); values: the columns' values, in order. */

@@ -20,10 +20,11 @@ final class SyncState {
     static final String TABLE = ChangedKeys.SYNC;
 
     /**
-     * copied: the initial copy is complete; appliedLsn: commit LSN of the last applied source transaction;
-     * drainedLsn: the source's final position once the drain reached it, else 0.
+     * copied: the initial copy is complete; appliedLsn: the source position up to which every committed transaction
+     * is applied; appliedXid: the id of the last source transaction applied (0 when none); drainedLsn: the source's
+     * final position once the drain reached it, else 0.
      */
-    record Row(boolean copied, long appliedLsn, long transactions, long changes, long drainedLsn) {
+    record Row(boolean copied, long appliedLsn, long appliedXid, long transactions, long changes, long drainedLsn) {
     }
 
     private SyncState() {
@@ -44,17 +45,18 @@ final class SyncState {
                       updated_at timestamptz NOT NULL DEFAULT now())""".formatted(TABLE));
             ChangedKeys.prepare(target);
             st.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS drained_lsn bigint");
+            st.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS applied_xid bigint");
         }
     }
 
     static Row read(Connection target, String cutoverId) throws SQLException {
         try (PreparedStatement ps = target.prepareStatement(
-                "SELECT copied, applied_lsn, transactions, changes, coalesce(drained_lsn, 0) FROM " + TABLE
-                        + " WHERE cutover_id = ?")) {
+                "SELECT copied, applied_lsn, coalesce(applied_xid, 0), transactions, changes, coalesce(drained_lsn, 0)"
+                        + " FROM " + TABLE + " WHERE cutover_id = ?")) {
             ps.setString(1, cutoverId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? new Row(rs.getBoolean(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
-                        rs.getLong(5)) : new Row(false, 0, 0, 0, 0);
+                        rs.getLong(5), rs.getLong(6)) : new Row(false, 0, 0, 0, 0, 0);
             }
         }
     }
@@ -70,18 +72,23 @@ final class SyncState {
         }
     }
 
-    /** Moves the position forward, inside the caller's transaction. */
-    static void advance(Connection target, String cutoverId, long lsn, long commitMillis, long transactions,
-                        long changes) throws SQLException {
+    /**
+     * Moves the position forward, inside the caller's transaction; xid: the last source transaction applied, 0 when
+     * the position moved with no transaction (the one before stays).
+     */
+    static void advance(Connection target, String cutoverId, long lsn, long xid, long commitMillis,
+                        long transactions, long changes) throws SQLException {
         try (PreparedStatement ps = target.prepareStatement("UPDATE " + TABLE + " SET applied_lsn = ?,"
-                + " source_commit_time = ?, transactions = transactions + ?, changes = changes + ?,"
-                + " updated_at = now() WHERE cutover_id = ? AND applied_lsn < ?")) {
+                + " applied_xid = coalesce(nullif(?, 0), applied_xid), source_commit_time = ?,"
+                + " transactions = transactions + ?, changes = changes + ?, updated_at = now()"
+                + " WHERE cutover_id = ? AND applied_lsn < ?")) {
             ps.setLong(1, lsn);
-            ps.setTimestamp(2, new Timestamp(commitMillis));
-            ps.setLong(3, transactions);
-            ps.setLong(4, changes);
-            ps.setString(5, cutoverId);
-            ps.setLong(6, lsn);
+            ps.setLong(2, xid);
+            ps.setTimestamp(3, new Timestamp(commitMillis));
+            ps.setLong(4, transactions);
+            ps.setLong(5, changes);
+            ps.setString(6, cutoverId);
+            ps.setLong(7, lsn);
             if (ps.executeUpdate() != 1) {
                 throw new SQLException("the apply position of cutover " + cutoverId + " is missing or already past "
                         + Lsn.text(lsn) + ": another apply is running against this target");

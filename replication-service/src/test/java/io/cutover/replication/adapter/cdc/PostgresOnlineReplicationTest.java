@@ -251,6 +251,29 @@ class PostgresOnlineReplicationTest {
     }
 
     @Test
+    void theLastTransactionBeforeAPauseIsAppliedWithoutAnotherWrite() throws Exception {
+        DatabaseEndpoint source = source("on_quiet_src", 10);
+        DatabaseEndpoint target = TestPostgres.database("on_quiet_tgt");
+        replication.close();
+        // no heartbeat of the watch for an hour: only the connector's own can end the transaction
+        replication = new PostgresOnlineReplication(new PostgresDataTransfer(), 3_600_000, 1_000);
+        replication.start("c-quiet", source, target, List.of(), 2, SYNC, new Progress());
+
+        TestPostgres.sql("on_quiet_src", "INSERT INTO events (kind) VALUES ('last before a pause')");
+
+        long until = System.currentTimeMillis() + 30_000;
+        String arrived = "0";
+        while (!arrived.equals("1") && System.currentTimeMillis() < until) {
+            Thread.sleep(20);
+            try (Connection t = TestPostgres.connect("on_quiet_tgt")) {
+                arrived = Sql.one(t, "SELECT count(*) FROM events WHERE kind = 'last before a pause'");
+            }
+        }
+        assertThat(arrived).as("the transaction is on the target though nothing was written after it").isEqualTo("1");
+        replication.stop("c-quiet", source, target);
+    }
+
+    @Test
     void aSchemaChangeOnTheSourceStopsTheSyncBeforeTheSwitch() throws Exception {
         DatabaseEndpoint source = source("on_ddl_src", 100);
         DatabaseEndpoint target = TestPostgres.database("on_ddl_tgt");
