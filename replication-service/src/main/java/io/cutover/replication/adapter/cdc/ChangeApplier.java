@@ -219,8 +219,9 @@ final class ChangeApplier implements AutoCloseable {
 
     /**
      * A heartbeat of the connector, which it sends after a commit and while the source is quiet: it ends the open
-     * transaction once a commit came since that transaction began (while it arrives, the heartbeat holds the
-     * position before it), so that the last transaction before a pause need not wait for the next message.
+     * transaction once a commit came since that transaction began (one sent while the transaction still arrives
+     * carries the position from before it), so that the last transaction before a pause need not wait for the
+     * next message.
      */
     private void connectorHeartbeat(SourceRecord record, int index) throws SQLException {
         Object commit = record.sourceOffset().get("lsn_commit");

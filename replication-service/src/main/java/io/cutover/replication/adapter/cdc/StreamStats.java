@@ -105,18 +105,6 @@ final class StreamStats {
         return appliedLsn;
     }
 
-    synchronized long appliedTransactions() {
-        return appliedTransactions;
-    }
-
-    synchronized long appliedChanges() {
-        return appliedChanges;
-    }
-
-    synchronized long skippedTransactions() {
-        return skippedTransactions;
-    }
-
     /** How far behind the target is, in time: the last commit's latency, or longer if a heartbeat is stuck. */
     synchronized long lagMillis() {
         return Math.max(lastLatencyMillis, Math.max(readLagMillis(), applyLagMillis()));
