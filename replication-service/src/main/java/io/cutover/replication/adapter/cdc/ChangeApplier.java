@@ -49,6 +49,8 @@ final class ChangeApplier implements AutoCloseable {
     static final String PREFIX = "cutover";
     static final String HEARTBEAT = "hb:";
     private static final String MESSAGE_TOPIC = PREFIX + ".message";
+    /** The offset entry holding the commit position of everything the stream sent before a record. */
+    private static final String COMMIT_POSITION = "lsn_commit";
     /** The prefix of the topic of the connector's heartbeats. */
     static final String CONNECTOR_HEARTBEAT_PREFIX = "__debezium-heartbeat";
     /** Changes of one source transaction kept in memory until it ends; a larger one is applied as it arrives. */
@@ -145,7 +147,7 @@ final class ChangeApplier implements AutoCloseable {
             }
             Long tx = value.getStruct("source").getInt64("txId");
             if (openTx != null && !openTx.equals(tx)) {
-                end(record, i);
+                end(position(record), i);
             }
             if (record.topic().equals(MESSAGE_TOPIC)) {
                 message(record, value, tx, i);
@@ -164,7 +166,7 @@ final class ChangeApplier implements AutoCloseable {
 
     private void open(long tx, SourceRecord record, Struct value) {
         openTx = tx;
-        openSince = record.sourceOffset().get("lsn_commit");
+        openSince = record.sourceOffset().get(COMMIT_POSITION);
         openCommitMillis = value.getStruct("source").getInt64("ts_ms");
         txChanges = 0;
         txFailedInReplay = false;
@@ -224,17 +226,18 @@ final class ChangeApplier implements AutoCloseable {
      * next message.
      */
     private void connectorHeartbeat(SourceRecord record, int index) throws SQLException {
-        Object commit = record.sourceOffset().get("lsn_commit");
+        Object commit = record.sourceOffset().get(COMMIT_POSITION);
         if (commit == null) {
             return; // no commit seen yet
         }
-        if (openTx != null) {
-            if (commit.equals(openSince)) {
-                return; // the open transaction goes on
-            }
-            end(record, index);
+        if (openTx != null && commit.equals(openSince)) {
+            return; // the open transaction goes on
         }
-        advance(position(record), System.currentTimeMillis(), index);
+        long position = position(record);
+        if (openTx != null) {
+            end(position, index);
+        }
+        advance(position, System.currentTimeMillis(), index);
     }
 
     /** Everything committed before position has arrived and its transactions are applied: the target may hold it. */
@@ -250,9 +253,11 @@ final class ChangeApplier implements AutoCloseable {
         }
     }
 
-    /** The open transaction has ended before closer: applies it, or drops it when the target holds it already. */
-    private void end(SourceRecord closer, int index) throws SQLException {
-        long position = position(closer);
+    /**
+     * The open transaction has ended at position, told by the record at index: applies it, or drops it when the
+     * target holds it already.
+     */
+    private void end(long position, int index) throws SQLException {
         long tx = openTx;
         boolean repeat = replaying && (position <= appliedLsn || tx == appliedXid);
         if (streaming) {
@@ -295,7 +300,7 @@ final class ChangeApplier implements AutoCloseable {
 
     /** The commit position of everything the stream sent before this record. */
     private long position(SourceRecord record) {
-        Object lsn = record.sourceOffset().get("lsn_commit");
+        Object lsn = record.sourceOffset().get(COMMIT_POSITION);
         if (!(lsn instanceof Number n)) {
             throw new IllegalStateException("the change stream gave no commit position with " + record.topic()
                     + " after source transaction " + openTx);
