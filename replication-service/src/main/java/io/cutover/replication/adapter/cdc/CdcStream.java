@@ -128,7 +128,7 @@ final class CdcStream implements AutoCloseable {
     private Properties properties() {
         Properties p = new Properties();
         p.setProperty("name", "cutover-" + names.slot());
-        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        p.setProperty("connector.class", LeanPostgresConnector.class.getName());
         // the position that counts is the one stored in the target with the changes; the slot holds the rest
         p.setProperty("offset.storage", "org.apache.kafka.connect.storage.MemoryOffsetBackingStore");
         p.setProperty("offset.flush.interval.ms", String.valueOf(slotFlushMillis));

@@ -3,11 +3,16 @@ package io.cutover.replication.adapter.cdc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -270,6 +275,16 @@ class PostgresOnlineReplicationTest {
             }
         }
         assertThat(arrived).as("the transaction is on the target though nothing was written after it").isEqualTo("1");
+
+        // Debezium's streaming metrics still count, without the per-change summary and lag hand-over
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        Set<ObjectName> streaming = jmx.queryNames(
+                new ObjectName("debezium.postgres:type=connector-metrics,context=streaming,*"), null);
+        assertThat(streaming).hasSize(1);
+        ObjectName metrics = streaming.iterator().next();
+        assertThat(jmx.getAttribute(metrics, "LastEvent")).as("the lean summary: the table alone")
+                .isEqualTo("public.events");
+        assertThat((Long) jmx.getAttribute(metrics, "TotalNumberOfCreateEventsSeen")).isEqualTo(1L);
         replication.stop("c-quiet", source, target);
     }
 
