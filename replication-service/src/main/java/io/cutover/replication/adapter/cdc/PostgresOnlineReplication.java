@@ -34,6 +34,10 @@ import io.cutover.schemas.OnlineSync;
 public final class PostgresOnlineReplication implements OnlineReplication, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresOnlineReplication.class);
+    /** The marker the catch-up writes to measure the lag end to end. */
+    private static final String PROBE = "probe";
+    /** How often the catch-up reports the stream's figures while it waits. */
+    private static final long BEAT_NANOS = 200_000_000L;
 
     /** Where alarms raised while a stream runs go, for example to the coordinator. */
     @FunctionalInterface
@@ -111,31 +115,50 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
         }
     }
 
+    /**
+     * Measures the lag end to end with a probe: a marker written into the source's WAL now, and the time until the
+     * target holds every transaction committed before it. Says go once a probe comes back within maxLagMillis and
+     * the drain ETA fits the budget, typically one round trip after the step begins; until then it writes the next
+     * probe as soon as the last one is back, and reports the stream's lag at each beat.
+     */
     @Override
     public Result awaitCatchUp(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target,
                                List<String> wanted, OnlineSync sync, long maxLagMillis, long budgetMillis,
                                Progress progress) throws Exception {
         Running running = resume(cutoverId, source, target, wanted, sync);
-        long since = System.currentTimeMillis();
+        long probe = running.watch().mark(PROBE);
+        long probed = System.nanoTime();
+        long reported = 0;
         while (true) {
             requireHealthy(cutoverId, running);
-            Map<String, Long> f = running.stream().stats().figures();
-            f.forEach(progress::set);
-            long lag = f.get("lagMillis");
-            long eta = f.get("drainEtaMillis");
-            progress.summary(String.format("lag %,d ms (reading %,d ms, applying %,d ms; %,d bytes: %,d to read, %,d to"
-                            + " apply), applying %,d changes/s, drain ETA %s", lag, f.get("readLagMillis"),
-                    f.get("applyLagMillis"), f.get("lagBytes"), f.get("readLagBytes"), f.get("applyLagBytes"),
-                    f.get("applyRate"), eta < 0 ? "unknown" : eta + " ms"));
-            boolean flowing = running.stream().stats().advancedSinceStart();
-            boolean measured = System.currentTimeMillis() - since >= 2 * watchMillis;
-            if (flowing && measured && lag <= maxLagMillis && eta >= 0 && eta <= budgetMillis) {
-                running.watch().tick(); // one last look at the source's schema before saying go
-                requireHealthy(cutoverId, running);
-                return new Result(String.format("go: lag %,d ms within %,d ms and drain ETA %,d ms within the"
-                        + " downtime budget of %,d ms", lag, maxLagMillis, eta, budgetMillis), f);
+            StreamStats stats = running.stream().stats();
+            if (stats.appliedLsn() >= probe) {
+                long lag = (System.nanoTime() - probed) / 1_000_000;
+                Map<String, Long> f = stats.figures();
+                long eta = f.get("drainEtaMillis");
+                if (lag <= maxLagMillis && eta >= 0 && eta <= budgetMillis) {
+                    running.watch().tick(); // one last look at the source's schema before saying go
+                    requireHealthy(cutoverId, running);
+                    f.put("probeLagMillis", lag);
+                    f.forEach(progress::set);
+                    return new Result(String.format("go: lag %,d ms within %,d ms (a marker written on the source"
+                            + " was applied on the target after %,d ms) and drain ETA %,d ms within the downtime"
+                            + " budget of %,d ms", lag, maxLagMillis, lag, eta, budgetMillis), f);
+                }
+                probe = running.watch().mark(PROBE);
+                probed = System.nanoTime();
             }
-            Thread.sleep(Math.min(200, watchMillis));
+            if (System.nanoTime() - reported >= BEAT_NANOS) {
+                reported = System.nanoTime();
+                Map<String, Long> f = stats.figures();
+                f.forEach(progress::set);
+                long eta = f.get("drainEtaMillis");
+                progress.summary(String.format("lag %,d ms (reading %,d ms, applying %,d ms; %,d bytes: %,d to"
+                                + " read, %,d to apply), applying %,d changes/s, drain ETA %s", f.get("lagMillis"),
+                        f.get("readLagMillis"), f.get("applyLagMillis"), f.get("lagBytes"), f.get("readLagBytes"),
+                        f.get("applyLagBytes"), f.get("applyRate"), eta < 0 ? "unknown" : eta + " ms"));
+            }
+            Thread.sleep(2);
         }
     }
 

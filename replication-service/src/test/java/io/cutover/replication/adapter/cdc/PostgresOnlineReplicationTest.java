@@ -289,6 +289,40 @@ class PostgresOnlineReplicationTest {
     }
 
     @Test
+    void theCatchUpSaysGoOnlyOnceAMarkerWrittenNowComesBackWithinTheLag() throws Exception {
+        DatabaseEndpoint source = source("on_probe_src", 10);
+        DatabaseEndpoint target = TestPostgres.database("on_probe_tgt");
+        replication.start("c-probe", source, target, List.of(), 2, SYNC, new Progress());
+        replication.awaitCatchUp("c-probe", source, target, List.of(), SYNC, 500, 60_000, new Progress());
+
+        try (Connection lock = TestPostgres.connect("on_probe_tgt")) {
+            // the apply waits behind the lock: every marker is late
+            lock.setAutoCommit(false);
+            Sql.execute(lock, "LOCK TABLE events IN ACCESS EXCLUSIVE MODE");
+            TestPostgres.sql("on_probe_src", "INSERT INTO events (kind) VALUES ('behind the lock')");
+            CompletableFuture<OnlineReplication.Result> go = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return replication.awaitCatchUp("c-probe", source, target, List.of(), SYNC, 300, 60_000,
+                            new Progress());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(1_500);
+            assertThat(go).as("no go while the target cannot apply").isNotDone();
+            lock.commit();
+            // the marker held behind the lock came back too late; the next one, written at once, says go
+            OnlineReplication.Result result = go.get(30, TimeUnit.SECONDS);
+            assertThat(result.summary()).startsWith("go: lag ");
+            assertThat(result.figures().get("probeLagMillis")).isBetween(0L, 300L);
+        }
+        try (Connection t = TestPostgres.connect("on_probe_tgt")) {
+            assertThat(Sql.one(t, "SELECT count(*) FROM events WHERE kind = 'behind the lock'")).isEqualTo("1");
+        }
+        replication.stop("c-probe", source, target);
+    }
+
+    @Test
     void aSchemaChangeOnTheSourceStopsTheSyncBeforeTheSwitch() throws Exception {
         DatabaseEndpoint source = source("on_ddl_src", 100);
         DatabaseEndpoint target = TestPostgres.database("on_ddl_tgt");

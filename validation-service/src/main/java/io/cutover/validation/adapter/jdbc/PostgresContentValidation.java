@@ -5,7 +5,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -160,7 +163,10 @@ public final class PostgresContentValidation implements DataValidation {
             return new ChangedKeys.Selection(whole || differingKeys.size() >= MAX_RECHECK, Set.copyOf(differingKeys));
         }
 
-        /** Compares only the rows with these keys, fetched by key on both sides at once, chunk by chunk. */
+        /**
+         * Compares only the rows with these keys, fetched by key on both sides at once, chunk by chunk; the next
+         * chunks are already asked for while one is compared, so that every connection of both sides works.
+         */
         TableValidation runKeys(Set<List<String>> keys) throws Exception {
             long started = System.nanoTime();
             TableShape source = get(src.submit(c -> TableShape.of(c, table)));
@@ -169,32 +175,39 @@ public final class PostgresContentValidation implements DataValidation {
             if (shape.keys().isEmpty()) {
                 return run();
             }
+            // one array parameter for a single-column key; a VALUES list of typed tuples for a composite one
+            String where = shape.keys().size() == 1
+                    ? Databases.quote(shape.keys().get(0)) + " = ANY ((?::text[])::" + shape.keyTypes().get(0) + "[])"
+                    : null;
             List<List<String>> all = new ArrayList<>(keys);
+            List<List<List<String>>> chunks = new ArrayList<>();
+            for (int from = 0; from < all.size(); from += KEYS_PER_QUERY) {
+                chunks.add(all.subList(from, Math.min(all.size(), from + KEYS_PER_QUERY)));
+            }
+            int ahead = 2 * src.threads();
+            Deque<Future<Map<List<String>, Long>>> sourceRows = new ArrayDeque<>();
+            Deque<Future<Map<List<String>, Long>>> targetRows = new ArrayDeque<>();
             long foundOnSource = 0;
             long foundOnTarget = 0;
-            int chunks = 0;
-            for (int from = 0; from < all.size(); from += KEYS_PER_QUERY) {
-                List<List<String>> chunk = all.subList(from, Math.min(all.size(), from + KEYS_PER_QUERY));
-                // one array parameter for a single-column key; a VALUES list of typed tuples for a composite one
-                String where = shape.keys().size() == 1
-                        ? Databases.quote(shape.keys().get(0)) + " = ANY ((?::text[])::" + shape.keyTypes().get(0)
-                        + "[])"
-                        : shape.keyTuple() + " IN (VALUES " + String.join(", ",
-                        java.util.Collections.nCopies(chunk.size(), shape.keyParameters())) + ")";
-                String sql = "SELECT " + shape.keysAsText() + ", " + shape.rowHash() + " FROM " + shape.from()
-                        + " WHERE " + where;
-                Future<Map<List<String>, Long>> s = src.submit(c -> hashesOf(c, sql, chunk, shape));
-                Future<Map<List<String>, Long>> t = tgt.submit(c -> hashesOf(c, sql, chunk, shape));
-                Map<List<String>, Long> sourceRows = get(s);
-                Map<List<String>, Long> targetRows = get(t);
-                foundOnSource += sourceRows.size();
-                foundOnTarget += targetRows.size();
-                compareKeyed(shape, sourceRows, targetRows);
-                compared(chunk.size());
-                chunks++;
+            int asked = 0;
+            for (int i = 0; i < chunks.size(); i++) {
+                for (; asked < chunks.size() && asked < i + ahead; asked++) {
+                    List<List<String>> next = chunks.get(asked);
+                    String sql = "SELECT " + shape.keysAsText() + ", " + shape.rowHash() + " FROM " + shape.from()
+                            + " WHERE " + (where != null ? where : shape.keyTuple() + " IN (VALUES "
+                            + String.join(", ", Collections.nCopies(next.size(), shape.keyParameters())) + ")");
+                    sourceRows.add(src.submit(c -> hashesOf(c, sql, next, shape)));
+                    targetRows.add(tgt.submit(c -> hashesOf(c, sql, next, shape)));
+                }
+                Map<List<String>, Long> s = get(sourceRows.poll());
+                Map<List<String>, Long> t = get(targetRows.poll());
+                foundOnSource += s.size();
+                foundOnTarget += t.size();
+                compareKeyed(shape, s, t);
+                compared(chunks.get(i).size());
             }
-            return new TableValidation(table, foundOnSource, foundOnTarget, (long) all.size(), chunks, missing, extra,
-                    different, (System.nanoTime() - started) / 1_000_000, List.copyOf(examples));
+            return new TableValidation(table, foundOnSource, foundOnTarget, (long) all.size(), chunks.size(), missing,
+                    extra, different, (System.nanoTime() - started) / 1_000_000, List.copyOf(examples));
         }
 
         private static Map<List<String>, Long> hashesOf(Connection c, String sql, List<List<String>> keys,

@@ -30,12 +30,14 @@ final class Side implements AutoCloseable {
             "SET default_transaction_read_only = on");
 
     private final DatabaseEndpoint endpoint;
+    private final int threads;
     private final ExecutorService workers;
     private final ThreadLocal<Connection> connection = new ThreadLocal<>();
     private final List<Connection> opened = new CopyOnWriteArrayList<>();
 
     Side(DatabaseEndpoint endpoint, int threads) {
         this.endpoint = endpoint;
+        this.threads = threads;
         this.workers = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "cutover-validate-" + endpoint.getDatabase());
             t.setDaemon(true);
@@ -61,6 +63,11 @@ final class Side implements AutoCloseable {
             opened.add(c);
         }
         return c;
+    }
+
+    /** How many queries this side runs at once. */
+    int threads() {
+        return threads;
     }
 
     String describe() {

@@ -5,11 +5,16 @@ import static io.cutover.testing.TestPostgres.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
 import io.cutover.kit.Progress;
+import io.cutover.kit.jdbc.ChangedKeys;
 import io.cutover.schemas.TableValidation;
 import io.cutover.validation.application.DataValidation;
 
@@ -159,6 +164,45 @@ class PostgresContentValidationTest {
         sql("same_value_src", "UPDATE people SET data = '{\"a\": 1, \"b\": 2}'::jsonb WHERE id = 9");
 
         assertThat(validate("same_value")).allSatisfy(t -> assertThat(DataValidation.equal(t)).isTrue());
+    }
+
+    @Test
+    void selectedRowsAreComparedByKeyAcrossManyQueriesAndNamedInTheirOrder() throws Exception {
+        pair("picked");
+        sql("picked_tgt", "UPDATE people SET nick = 'changed' WHERE id IN (1500, 2999)",
+                "DELETE FROM people WHERE id = 4321", "UPDATE people SET nick = 'not selected' WHERE id = 24000",
+                "UPDATE stock SET qty = 0 WHERE region = 'us' AND sku = 'sku-7'");
+        // more keys than one query takes, with differences in the later queries; one key on neither side
+        Set<List<String>> people = new LinkedHashSet<>();
+        for (int id = 1; id <= 4_500; id++) {
+            people.add(List.of(Integer.toString(id)));
+        }
+        people.add(List.of("99999"));
+        Set<List<String>> stock = new LinkedHashSet<>();
+        for (int sku = 1; sku <= 50; sku++) {
+            stock.add(List.of("us", "sku-" + sku));
+        }
+        Map<String, ChangedKeys.Selection> selected = new LinkedHashMap<>();
+        selected.put("public.people", new ChangedKeys.Selection(false, people));
+        selected.put("public.stock", new ChangedKeys.Selection(false, stock));
+        Progress progress = new Progress();
+
+        DataValidation.Pass pass = validation.validateSelected(endpoint("picked_src"), endpoint("picked_tgt"),
+                selected, progress);
+
+        TableValidation p = result(pass.tables(), "public.people");
+        assertThat(p.getRanges()).as("queries of at most 1,000 keys").isEqualTo(5);
+        assertThat(p.getSourceRows()).isEqualTo(4_500);
+        assertThat(p.getTargetRows()).isEqualTo(4_499);
+        assertThat(p.getDifferent()).isEqualTo(2);
+        assertThat(p.getMissing()).isEqualTo(1);
+        assertThat(p.getExamples()).containsExactly("different: id=1500 (columns nick)",
+                "different: id=2999 (columns nick)", "missing on the target: id=4321");
+        assertThat(result(pass.tables(), "public.stock").getExamples())
+                .containsExactly("different: region=us, sku=sku-7 (columns qty)");
+        assertThat(pass.differing().get("public.people").keys())
+                .containsExactlyInAnyOrder(List.of("1500"), List.of("2999"), List.of("4321"));
+        assertThat(progress.get("rowsCompared")).isEqualTo(4_501 + 50);
     }
 
     private List<TableValidation> validate(String name) throws Exception {
