@@ -1,6 +1,8 @@
 package io.cutover.validation.adapter.kafka;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,9 +26,17 @@ import io.cutover.validation.application.ValidationReport;
  */
 final class OnlineValidationPasses {
 
-    /** Rounds after the full pass at most, and the rows that may be left for the pass at the switch. */
-    private static final int MAX_ROUNDS = 5;
+    /**
+     * Rounds after the full pass: at most, and at least before a round that would not shrink what is left by a
+     * quarter ends them; the rows that may be left for the pass at the switch.
+     */
+    private static final int MAX_ROUNDS = 12;
+    private static final int MIN_ROUNDS = 3;
     private static final long SMALL_ENOUGH = 2_000;
+    /** How long a round waits for the stream to catch up before it compares anyway. */
+    private static final long STREAM_WAIT_MILLIS = 60_000;
+    /** A stream whose position has not moved for this long is not waited for any longer. */
+    private static final long STREAM_STILL_MILLIS = 5_000;
 
     private final DataValidation data;
 
@@ -46,20 +56,26 @@ final class OnlineValidationPasses {
             DataValidation.Pass b = data.baseline(v.getSource(), v.getTarget(), v.getTables(), progress);
             Map<String, ChangedKeys.Selection> recheck = b.differing();
             // like the pre-copy rounds of a live migration: compare what changed meanwhile (and what differed)
-            // until little is left, so the pass at the switch, while writes stall, is short
+            // until little is left, so the pass at the switch, while writes stall, is short. Each round begins once
+            // the stream has caught up, so that what it selects is what the application changed, not a backlog the
+            // stream applies late (and the stream does not compete with the comparison for the machine)
             int rounds = 0;
+            long previous = Long.MAX_VALUE;
             for (; rounds < MAX_ROUNDS; rounds++) {
+                awaitStream(v, cutoverId, progress);
                 Map<String, ChangedKeys.Selection> selected;
                 long next;
                 try (Connection t = Databases.open(v.getTarget())) {
                     next = ChangedKeys.appliedLsn(t, cutoverId);
                     selected = ChangedKeys.union(recheck, ChangedKeys.changedSince(t, cutoverId, since));
                 }
-                if (rows(selected) <= SMALL_ENOUGH && selected.values().stream().noneMatch(
-                        ChangedKeys.Selection::whole)) {
-                    break;
+                long size = rows(selected);
+                boolean whole = selected.values().stream().anyMatch(ChangedKeys.Selection::whole);
+                if (!whole && (size <= SMALL_ENOUGH || (rounds >= MIN_ROUNDS && size > previous * 3 / 4))) {
+                    break; // small enough, or no longer shrinking: the application changes rows as fast
                 }
-                progress.summary("round " + (rounds + 1) + ": comparing the " + rows(selected)
+                previous = whole ? Long.MAX_VALUE : size;
+                progress.summary("round " + (rounds + 1) + ": comparing the " + size
                         + " rows changed or differing since the last round");
                 recheck = data.validateSelected(v.getSource(), v.getTarget(), selected, progress).differing();
                 since = next;
@@ -95,6 +111,41 @@ final class OnlineValidationPasses {
         figures.put("rowsToRecheck", selected.values().stream().mapToLong(s -> s.keys().size()).sum());
         return new DataValidated("at the switch, only what changed since the baseline: " + report.summary(),
                 figures, ValidationListener.counts(tables), tables);
+    }
+
+    /**
+     * Waits until the target holds everything the source had written when the wait began (the stream's heartbeats
+     * move the position on a quiet source), at most STREAM_WAIT_MILLIS, and no longer than the position keeps
+     * moving.
+     */
+    private static void awaitStream(ValidateData v, String cutoverId, Progress progress) throws Exception {
+        long written;
+        try (Connection s = Databases.open(v.getSource());
+             Statement st = s.createStatement();
+             ResultSet rs = st.executeQuery("SELECT (pg_current_wal_insert_lsn() - '0/0')::bigint")) {
+            rs.next();
+            written = rs.getLong(1);
+        }
+        long until = System.currentTimeMillis() + STREAM_WAIT_MILLIS;
+        try (Connection t = Databases.open(v.getTarget())) {
+            long applied = ChangedKeys.appliedLsn(t, cutoverId);
+            if (applied < written) {
+                progress.summary("waiting for the stream to apply what the source has written ("
+                        + (written - applied) + " bytes)");
+            }
+            long moved = System.currentTimeMillis();
+            // no stream (nothing applied yet), or one that stopped moving, is not waited for: the catch-up step
+            // that follows judges the stream
+            while (applied > 0 && applied < written && System.currentTimeMillis() < until
+                    && System.currentTimeMillis() - moved < STREAM_STILL_MILLIS) {
+                Thread.sleep(20);
+                long now = ChangedKeys.appliedLsn(t, cutoverId);
+                if (now != applied) {
+                    applied = now;
+                    moved = System.currentTimeMillis();
+                }
+            }
+        }
     }
 
     private static long rows(Map<String, ChangedKeys.Selection> selected) {

@@ -1,0 +1,81 @@
+package io.cutover.validation.adapter.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Test;
+
+import io.cutover.kit.Progress;
+import io.cutover.kit.jdbc.ChangedKeys;
+import io.cutover.kit.jdbc.Databases;
+import io.cutover.schemas.DataValidated;
+import io.cutover.schemas.OnlineValidation;
+import io.cutover.schemas.ValidateData;
+import io.cutover.testing.TestPostgres;
+import io.cutover.validation.adapter.jdbc.PostgresContentValidation;
+
+/** The baseline pass of an online cutover waits for the stream before it selects what changed. */
+class OnlineValidationPassesTest {
+
+    private final OnlineValidationPasses passes = new OnlineValidationPasses(new PostgresContentValidation(2));
+
+    @Test
+    void theRoundsBeginOnceTheTargetHoldsWhatTheSourceHasWritten() throws Exception {
+        ValidateData command = pair("ovp_wait", 1);
+        Progress progress = new Progress();
+
+        CompletableFuture<SpecificRecord> baseline = CompletableFuture.supplyAsync(() -> validate(command, progress));
+        Thread.sleep(1_500);
+        assertThat(baseline).as("the stream (still at position 1) has not caught up").isNotDone();
+        assertThat(progress.summary()).startsWith("waiting for the stream to apply what the source has written");
+
+        // the stream applies everything the source had written, and more
+        TestPostgres.sql("ovp_wait_tgt", "UPDATE " + ChangedKeys.SYNC + " SET applied_lsn = "
+                + Long.MAX_VALUE / 2);
+        DataValidated done = (DataValidated) baseline.get(30, TimeUnit.SECONDS);
+        assertThat(done.getSummary()).startsWith("baseline while the sync runs: content equal in all 1 tables")
+                .contains("then 0 rounds");
+    }
+
+    @Test
+    void aStreamThatDoesNotMoveIsNotWaitedForLong() throws Exception {
+        ValidateData command = pair("ovp_still", 1);
+
+        // without the guard, the wait would last a minute
+        DataValidated done = (DataValidated) CompletableFuture.supplyAsync(() -> validate(command, new Progress()))
+                .get(30, TimeUnit.SECONDS);
+
+        assertThat(done.getSummary()).startsWith("baseline while the sync runs: content equal");
+    }
+
+    private SpecificRecord validate(ValidateData command, Progress progress) {
+        try {
+            return passes.validate(command, progress);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Equal source and target, the target holding an online sync at appliedLsn. */
+    private static ValidateData pair(String name, long appliedLsn) throws Exception {
+        for (String db : List.of(name + "_src", name + "_tgt")) {
+            TestPostgres.database(db);
+            TestPostgres.sql(db, "CREATE TABLE items (id int PRIMARY KEY, v text)",
+                    "INSERT INTO items SELECT g, 'v' || g FROM generate_series(1, 100) g");
+        }
+        String cutoverId = name;
+        TestPostgres.sql(name + "_tgt", "CREATE SCHEMA " + Databases.STATE_SCHEMA,
+                "CREATE TABLE " + ChangedKeys.SYNC + " (cutover_id text PRIMARY KEY, applied_lsn bigint NOT NULL)",
+                "INSERT INTO " + ChangedKeys.SYNC + " VALUES ('" + cutoverId + "', " + appliedLsn + ")");
+        return ValidateData.newBuilder()
+                .setSource(TestPostgres.endpoint(name + "_src"))
+                .setTarget(TestPostgres.endpoint(name + "_tgt"))
+                .setTables(List.of("public.items"))
+                .setOnline(OnlineValidation.newBuilder().setCutoverId(cutoverId).setFinalPass(false).build())
+                .build();
+    }
+}
