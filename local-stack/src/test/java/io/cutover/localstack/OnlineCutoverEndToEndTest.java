@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
+import io.cutover.kit.jdbc.ChangedKeys;
 import io.cutover.testing.Sql;
 import tools.jackson.databind.JsonNode;
 
@@ -29,10 +30,28 @@ class OnlineCutoverEndToEndTest {
 
     @Test
     void aReplicationServiceRestartedMidStreamResumesFromItsSlotAndLosesNothing() throws Exception {
-        JsonNode end = cutOverUnderLoad("e2e_online_restart", "3s", id -> {
-            // while it waits for the target to catch up, the service goes away with whatever it was doing
-            admin.awaitStep(id, "AWAIT_CATCH_UP", "RUNNING", Duration.ofMinutes(2));
-            stack.restartReplication();
+        String database = "e2e_online_restart";
+        JsonNode end = cutOverUnderLoad(database, "3s", id -> {
+            // the stream's commits wait behind a lock on its position (reads go on), so the catch-up cannot say go
+            admin.awaitStep(id, "VALIDATE_DATA", "RUNNING", Duration.ofMinutes(2));
+            try (Connection lock = db.target(database)) {
+                lock.setAutoCommit(false);
+                Sql.execute(lock, "LOCK TABLE " + ChangedKeys.SYNC + " IN EXCLUSIVE MODE");
+                admin.awaitStep(id, "AWAIT_CATCH_UP", "RUNNING", Duration.ofMinutes(2));
+                // while it waits for the target to catch up, the service goes away with whatever it was doing;
+                // its stream stops once its commit gets through
+                Thread release = new Thread(() -> {
+                    try {
+                        Thread.sleep(2_000);
+                        lock.commit();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                release.start();
+                stack.restartReplication();
+                release.join();
+            }
         });
         assertThat(stepsAttempted(end)).as("a step of the restarted service was sent again")
                 .contains("AWAIT_CATCH_UP:2");

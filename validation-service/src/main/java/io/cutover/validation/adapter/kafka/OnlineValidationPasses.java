@@ -61,8 +61,11 @@ final class OnlineValidationPasses {
             // stream applies late (and the stream does not compete with the comparison for the machine)
             int rounds = 0;
             long previous = Long.MAX_VALUE;
+            boolean streamMoves = true;
             for (; rounds < MAX_ROUNDS; rounds++) {
-                awaitStream(v, cutoverId, progress);
+                if (streamMoves) {
+                    streamMoves = awaitStream(v, cutoverId, progress);
+                }
                 Map<String, ChangedKeys.Selection> selected;
                 long next;
                 try (Connection t = Databases.open(v.getTarget())) {
@@ -116,9 +119,9 @@ final class OnlineValidationPasses {
     /**
      * Waits until the target holds everything the source had written when the wait began (the stream's heartbeats
      * move the position on a quiet source), at most STREAM_WAIT_MILLIS, and no longer than the position keeps
-     * moving.
+     * moving. Returns false when the position stood still (or there is none): the later rounds do not wait again.
      */
-    private static void awaitStream(ValidateData v, String cutoverId, Progress progress) throws Exception {
+    private static boolean awaitStream(ValidateData v, String cutoverId, Progress progress) throws Exception {
         long written;
         try (Connection s = Databases.open(v.getSource());
              Statement st = s.createStatement();
@@ -129,7 +132,7 @@ final class OnlineValidationPasses {
         long until = System.currentTimeMillis() + STREAM_WAIT_MILLIS;
         try (Connection t = Databases.open(v.getTarget())) {
             long applied = ChangedKeys.appliedLsn(t, cutoverId);
-            if (applied < written) {
+            if (applied > 0 && applied < written) {
                 progress.summary("waiting for the stream to apply what the source has written ("
                         + (written - applied) + " bytes)");
             }
@@ -145,6 +148,7 @@ final class OnlineValidationPasses {
                     moved = System.currentTimeMillis();
                 }
             }
+            return applied > 0 && System.currentTimeMillis() - moved < STREAM_STILL_MILLIS;
         }
     }
 
