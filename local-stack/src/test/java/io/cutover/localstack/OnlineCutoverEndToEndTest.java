@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class OnlineCutoverEndToEndTest {
                 admin.awaitStep(id, "AWAIT_CATCH_UP", "RUNNING", Duration.ofMinutes(2));
                 // while it waits for the target to catch up, the service goes away with whatever it was doing;
                 // its stream stops once its commit gets through
-                Thread release = new Thread(() -> {
+                CompletableFuture<Void> release = CompletableFuture.runAsync(() -> {
                     try {
                         Thread.sleep(2_000);
                         lock.commit();
@@ -48,7 +49,6 @@ class OnlineCutoverEndToEndTest {
                         throw new IllegalStateException(e);
                     }
                 });
-                release.start();
                 stack.restartReplication();
                 release.join();
             }

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.cutover.kit.Jobs;
 import io.cutover.kit.Progress;
 import io.cutover.kit.WorkInterruptedException;
 import io.cutover.kit.jdbc.Databases;
@@ -126,13 +127,17 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
                                List<String> wanted, OnlineSync sync, long maxLagMillis, long budgetMillis,
                                Progress progress) throws Exception {
         Running running = resume(cutoverId, source, target, wanted, sync);
-        long probe = running.watch().mark(PROBE);
-        long probed = System.nanoTime();
-        long reported = 0;
+        long probe = -1; // the position of the marker out, or -1 when none is
+        long probed = System.nanoTime() - BEAT_NANOS;
+        long reported = probed;
         while (true) {
             requireHealthy(cutoverId, running);
             StreamStats stats = running.stream().stats();
-            if (stats.appliedLsn() >= probe) {
+            if (probe < 0 && System.nanoTime() - probed >= BEAT_NANOS) {
+                probe = probe(cutoverId, running);
+                probed = System.nanoTime();
+            }
+            if (probe >= 0 && stats.appliedLsn() >= probe) {
                 long lag = (System.nanoTime() - probed) / 1_000_000;
                 Map<String, Long> f = stats.figures();
                 long eta = f.get("drainEtaMillis");
@@ -145,7 +150,7 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
                             + " was applied on the target after %,d ms) and drain ETA %,d ms within the downtime"
                             + " budget of %,d ms", lag, maxLagMillis, lag, eta, budgetMillis), f);
                 }
-                probe = running.watch().mark(PROBE);
+                probe = probe(cutoverId, running); // back too late: the next one at once
                 probed = System.nanoTime();
             }
             if (System.nanoTime() - reported >= BEAT_NANOS) {
@@ -159,6 +164,16 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
                         f.get("applyLagBytes"), f.get("applyRate"), eta < 0 ? "unknown" : eta + " ms"));
             }
             Thread.sleep(2);
+        }
+    }
+
+    /** Writes a marker into the source's WAL; -1 when the source cannot be reached now (the caller tries again). */
+    private static long probe(String cutoverId, Running running) {
+        try {
+            return running.watch().mark(PROBE);
+        } catch (SQLException e) {
+            log.warn("cutover {}: writing a marker to measure the lag: {}", cutoverId, Jobs.describe(e));
+            return -1;
         }
     }
 

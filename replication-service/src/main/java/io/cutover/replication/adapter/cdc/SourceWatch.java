@@ -79,15 +79,20 @@ final class SourceWatch {
      * every transaction committed before the marker was written is applied.
      */
     synchronized long mark(String text) throws SQLException {
-        Connection c = session();
-        long before;
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT (pg_current_wal_insert_lsn() - '0/0')::bigint")) {
-            rs.next();
-            before = rs.getLong(1);
+        try {
+            Connection c = session();
+            long before;
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                    "SELECT (pg_current_wal_insert_lsn() - '0/0')::bigint")) {
+                rs.next();
+                before = rs.getLong(1);
+            }
+            emit(c, text);
+            return before;
+        } catch (SQLException e) {
+            close(); // the next call opens a new session
+            throw e;
         }
-        emit(c, text);
-        return before;
     }
 
     private void heartbeat(Connection c) throws SQLException {

@@ -74,7 +74,7 @@ final class OnlineValidationPasses {
                 }
                 long size = rows(selected);
                 boolean whole = selected.values().stream().anyMatch(ChangedKeys.Selection::whole);
-                if (!whole && (size <= SMALL_ENOUGH || (rounds >= MIN_ROUNDS && size > previous * 3 / 4))) {
+                if (!whole && (size <= SMALL_ENOUGH || (rounds >= MIN_ROUNDS && size > previous - previous / 4))) {
                     break; // small enough, or no longer shrinking: the application changes rows as fast
                 }
                 previous = whole ? Long.MAX_VALUE : size;
