@@ -98,6 +98,7 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
                         SourceSlots.drop(src, names);
                     }
                     figures.put("tablesCopiedAgain", (long) transfer.forgetCopiedTables(cutoverId, tgt));
+                    SourceIdentities.remember(src, tgt, cutoverId, sync.getReplicaIdentityFull());
                     SourceSlots.preparePublication(src, names, tables, sync.getReplicaIdentityFull());
                     try (SourceSlots.NewSlot slot = SourceSlots.createSlot(source, names)) {
                         progress.summary("slot " + names.slot() + " created at " + Lsn.text(slot.consistentPoint)
@@ -209,11 +210,13 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
         Map<String, Long> figures = new TreeMap<>(running.stream().stats().figures());
         stopStream(cutoverId);
         int sequences;
+        List<String> identitiesLeft = List.of();
         try (Connection src = SourceSlots.syncSession(source); Connection tgt = Databases.open(target)) {
             sequences = PostgresDataTransfer.syncSequences(src, tgt);
             SyncState.drained(tgt, cutoverId, marker);
             if (!sync.getKeepSlot()) {
                 SourceSlots.drop(src, SyncNames.of(cutoverId));
+                identitiesLeft = SourceIdentities.restore(src, tgt, cutoverId);
             }
         }
         figures.put("finalLsn", marker);
@@ -221,18 +224,31 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
         figures.put("drainMillis", (System.nanoTime() - started) / 1_000_000);
         figures.put("sequences", (long) sequences);
         return new Result(String.format("target applied the source's final position %s in %,d ms; %d sequences"
-                + " set; stream stopped; slot %s", Lsn.text(marker), figures.get("catchUpMillis"), sequences,
-                sync.getKeepSlot() ? "kept for a fallback" : "and publication dropped"), figures);
+                + " set; stream stopped; slot %s%s", Lsn.text(marker), figures.get("catchUpMillis"), sequences,
+                sync.getKeepSlot() ? "kept for a fallback" : "and publication dropped",
+                identitiesLeft(identitiesLeft)), figures);
     }
 
     @Override
     public Result stop(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target) throws Exception {
         boolean wasRunning = stopStream(cutoverId);
+        String identities;
         try (Connection src = SourceSlots.syncSession(source)) {
             SourceSlots.drop(src, SyncNames.of(cutoverId));
+            try (Connection tgt = Databases.open(target)) {
+                identities = identitiesLeft(SourceIdentities.restore(src, tgt, cutoverId));
+            } catch (SQLException e) {
+                identities = "; the replica identities the sync may have set (online.replicaIdentityFull) were not"
+                        + " checked: the target, which notes what they were before, could not be read ("
+                        + Jobs.describe(e) + ")";
+            }
         }
         return new Result((wasRunning ? "stream stopped" : "no stream was running") + "; slot and publication of "
-                + cutoverId + " dropped from the source", Map.of());
+                + cutoverId + " dropped from the source" + identities, Map.of());
+    }
+
+    private static String identitiesLeft(List<String> left) {
+        return left.isEmpty() ? "" : "; replica identity still FULL on the source: " + String.join(", ", left);
     }
 
     /** The running stream's figures (lag, rates, counts), or none when no stream of this cutover runs here. */

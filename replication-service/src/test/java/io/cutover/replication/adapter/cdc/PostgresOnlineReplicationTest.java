@@ -135,6 +135,8 @@ class PostgresOnlineReplicationTest {
             assertThat(Sql.one(s, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"))
                     .isEqualTo("0");
             assertThat(Sql.one(s, "SELECT count(*) FROM pg_publication")).isEqualTo("0");
+            assertThat(Sql.one(s, "SELECT relreplident FROM pg_class WHERE oid = 'audit'::regclass"))
+                    .as("the keyless table's replica identity put back after the drain").isEqualTo("d");
         }
     }
 
@@ -336,10 +338,43 @@ class PostgresOnlineReplicationTest {
                 .hasMessageContaining("public.accounts")
                 .hasMessageContaining("stops before the switch");
         OnlineReplication.Result stopped = replication.stop("c-ddl", source, target);
-        assertThat(stopped.summary()).contains("dropped");
+        assertThat(stopped.summary()).contains("dropped").doesNotContain("replica identity");
         try (Connection s = TestPostgres.connect("on_ddl_src")) {
             assertThat(Sql.one(s, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"))
                     .isEqualTo("0");
+            assertThat(Sql.one(s, "SELECT relreplident FROM pg_class WHERE oid = 'audit'::regclass"))
+                    .as("the source stays in use as it was before the sync").isEqualTo("d");
+        }
+    }
+
+    @Test
+    void replicaIdentitiesAreLeftAsTheSyncFoundThemAndOneStillInUseIsNamed() throws Exception {
+        DatabaseEndpoint source = source("on_ident_src", 10);
+        DatabaseEndpoint target = TestPostgres.database("on_ident_tgt");
+        TestPostgres.sql("on_ident_src", "CREATE TABLE log2 (line text)", "ALTER TABLE log2 REPLICA IDENTITY FULL");
+        OnlineSync sync = OnlineSync.newBuilder().setReplicaIdentityFull(List.of("public.audit", "public.log2"))
+                .build();
+        replication.start("c-ident", source, target, List.of(), 2, sync, new Progress());
+        OnlineReplication.Result stopped;
+        try (Connection app = TestPostgres.connect("on_ident_src")) {
+            // an application's open transaction holds the table: the identity is not waited for past a short while
+            app.setAutoCommit(false);
+            Sql.execute(app, "SELECT count(*) FROM audit");
+            stopped = replication.stop("c-ident", source, target);
+        }
+
+        assertThat(stopped.summary()).contains("replica identity still FULL on the source: public.audit (")
+                .contains("lock timeout").contains("run ALTER TABLE \"public\".\"audit\" REPLICA IDENTITY DEFAULT")
+                .doesNotContain("log2");
+        try (Connection s = TestPostgres.connect("on_ident_src")) {
+            assertThat(Sql.one(s, "SELECT relreplident FROM pg_class WHERE oid = 'log2'::regclass"))
+                    .as("FULL before the sync").isEqualTo("f");
+            assertThat(Sql.one(s, "SELECT relreplident FROM pg_class WHERE oid = 'audit'::regclass")).isEqualTo("f");
+        }
+        // once the application lets go, stopping again puts it back
+        assertThat(replication.stop("c-ident", source, target).summary()).doesNotContain("replica identity");
+        try (Connection s = TestPostgres.connect("on_ident_src")) {
+            assertThat(Sql.one(s, "SELECT relreplident FROM pg_class WHERE oid = 'audit'::regclass")).isEqualTo("d");
         }
     }
 
