@@ -216,7 +216,8 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
             SyncState.drained(tgt, cutoverId, marker);
             if (!sync.getKeepSlot()) {
                 SourceSlots.drop(src, SyncNames.of(cutoverId));
-                identitiesLeft = SourceIdentities.restore(src, tgt, cutoverId);
+                // inside the write stall, on a fenced source nothing of the applications holds a lock
+                identitiesLeft = SourceIdentities.restore(src, tgt, cutoverId, 100);
             }
         }
         figures.put("finalLsn", marker);
@@ -236,7 +237,8 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
         try (Connection src = SourceSlots.syncSession(source)) {
             SourceSlots.drop(src, SyncNames.of(cutoverId));
             try (Connection tgt = Databases.open(target)) {
-                identities = identitiesLeft(SourceIdentities.restore(src, tgt, cutoverId));
+                // the applications may still use the source: a table they hold is left for people to do
+                identities = identitiesLeft(SourceIdentities.restore(src, tgt, cutoverId, 2_000));
             } catch (SQLException e) {
                 identities = "; the replica identities the sync may have set (online.replicaIdentityFull) were not"
                         + " checked: the target, which notes what they were before, could not be read ("

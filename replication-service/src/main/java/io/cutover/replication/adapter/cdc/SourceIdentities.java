@@ -21,8 +21,6 @@ import io.cutover.kit.jdbc.Databases;
 final class SourceIdentities {
 
     private static final String TABLE = Databases.STATE_SCHEMA + ".source_identity";
-    /** How long putting an identity back may wait for the table's lock while applications still use it. */
-    private static final String LOCK_TIMEOUT = "2s";
 
     private SourceIdentities() {
     }
@@ -51,10 +49,11 @@ final class SourceIdentities {
     }
 
     /**
-     * Puts back each noted identity the sync changed, waiting at most {@value #LOCK_TIMEOUT} for each table's lock,
-     * and forgets it. Returns what could not be put back, with the statement that would, for people.
+     * Puts back each noted identity the sync changed, waiting at most lockTimeoutMillis for each table's lock, and
+     * forgets it. Returns what could not be put back, with the statement that would, for people.
      */
-    static List<String> restore(Connection source, Connection target, String cutoverId) throws SQLException {
+    static List<String> restore(Connection source, Connection target, String cutoverId, long lockTimeoutMillis)
+            throws SQLException {
         try (Statement st = target.createStatement();
              ResultSet rs = st.executeQuery("SELECT to_regclass('" + TABLE + "') IS NULL")) {
             rs.next();
@@ -81,7 +80,7 @@ final class SourceIdentities {
                     boolean auto = source.getAutoCommit();
                     source.setAutoCommit(false);
                     try (Statement st = source.createStatement()) {
-                        st.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
+                        st.execute("SET LOCAL lock_timeout = " + lockTimeoutMillis);
                         st.execute(alter);
                         source.commit();
                     } catch (SQLException ex) {
