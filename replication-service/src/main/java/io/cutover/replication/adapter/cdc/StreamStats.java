@@ -17,7 +17,6 @@ final class StreamStats {
 
     private long receivedLsn;
     private long appliedLsn;
-    private long startLsn;
     private long appliedTransactions;
     private long appliedChanges;
     private long skippedTransactions;
@@ -60,15 +59,6 @@ final class StreamStats {
     synchronized void startAt(long lsn) {
         appliedLsn = Math.max(appliedLsn, lsn);
         receivedLsn = Math.max(receivedLsn, lsn);
-        startLsn = appliedLsn;
-    }
-
-    /**
-     * Whether the target holds a position past the one this stream started from (a heartbeat moves it on a quiet
-     * source): the stream reads past its start, and any repeats are behind it.
-     */
-    synchronized boolean advancedSinceStart() {
-        return appliedLsn > startLsn;
     }
 
     /** Bulk statements failed and the changes were applied one by one instead. */
