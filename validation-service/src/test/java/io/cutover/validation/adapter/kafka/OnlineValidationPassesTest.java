@@ -29,9 +29,14 @@ class OnlineValidationPassesTest {
         Progress progress = new Progress();
 
         CompletableFuture<SpecificRecord> baseline = CompletableFuture.supplyAsync(() -> validate(command, progress));
-        Thread.sleep(1_500);
-        assertThat(baseline).as("the stream (still at position 1) has not caught up").isNotDone();
+        long until = System.currentTimeMillis() + 30_000;
+        while (!String.valueOf(progress.summary()).startsWith("waiting for the stream")
+                && System.currentTimeMillis() < until) {
+            Thread.sleep(10); // the full pass first
+        }
         assertThat(progress.summary()).startsWith("waiting for the stream to apply what the source has written");
+        Thread.sleep(1_000);
+        assertThat(baseline).as("the stream (still at position 1) has not caught up").isNotDone();
 
         // the stream applies everything the source had written, and more
         TestPostgres.sql("ovp_wait_tgt", "UPDATE " + ChangedKeys.SYNC + " SET applied_lsn = "
