@@ -208,14 +208,18 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
         running.watch().tick();
         requireHealthy(cutoverId, running);
         Map<String, Long> figures = new TreeMap<>(running.stream().stats().figures());
+        long stopping = System.nanoTime();
         stopStream(cutoverId);
+        figures.put("streamStopMillis", (System.nanoTime() - stopping) / 1_000_000);
         int sequences;
         List<String> identitiesLeft = List.of();
         try (Connection src = SourceSlots.syncSession(source); Connection tgt = Databases.open(target)) {
             sequences = PostgresDataTransfer.syncSequences(src, tgt);
             SyncState.drained(tgt, cutoverId, marker);
             if (!sync.getKeepSlot()) {
+                long dropping = System.nanoTime();
                 SourceSlots.drop(src, SyncNames.of(cutoverId));
+                figures.put("slotDropMillis", (System.nanoTime() - dropping) / 1_000_000);
                 // inside the write stall, on a fenced source nothing of the applications holds a lock
                 identitiesLeft = SourceIdentities.restore(src, tgt, cutoverId, 100);
             }

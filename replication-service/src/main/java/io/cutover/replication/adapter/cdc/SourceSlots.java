@@ -112,11 +112,12 @@ final class SourceSlots {
                 drop.execute();
                 break;
             } catch (SQLException e) {
-                // a terminated walsender lets go of its slot a moment after it is told to
-                if (attempt >= 50 || !"55006".equals(e.getSQLState())) {
+                // a terminated walsender lets go of its slot a moment after it is told to (within the write stall
+                // at the switch: looked at again soon)
+                if (attempt >= 500 || !"55006".equals(e.getSQLState())) {
                     throw e;
                 }
-                sleep(100);
+                sleep(10);
             }
         }
         execute(source, "DROP PUBLICATION IF EXISTS " + Databases.quote(names.publication()));
