@@ -135,7 +135,7 @@ class PostgresOnlineReplicationTest {
             assertThat(Sql.one(s, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"))
                     .isEqualTo("0");
             assertThat(Sql.one(s, "SELECT count(*) FROM pg_publication")).isEqualTo("0");
-            assertThat(Sql.one(s, "SELECT relreplident FROM pg_class WHERE oid = 'audit'::regclass"))
+            assertThat(replicaIdentity(s, "audit"))
                     .as("the keyless table's replica identity put back after the drain").isEqualTo("d");
         }
     }
@@ -342,7 +342,7 @@ class PostgresOnlineReplicationTest {
         try (Connection s = TestPostgres.connect("on_ddl_src")) {
             assertThat(Sql.one(s, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"))
                     .isEqualTo("0");
-            assertThat(Sql.one(s, "SELECT relreplident FROM pg_class WHERE oid = 'audit'::regclass"))
+            assertThat(replicaIdentity(s, "audit"))
                     .as("the source stays in use as it was before the sync").isEqualTo("d");
         }
     }
@@ -367,14 +367,14 @@ class PostgresOnlineReplicationTest {
                 .contains("lock timeout").contains("run ALTER TABLE \"public\".\"audit\" REPLICA IDENTITY DEFAULT")
                 .doesNotContain("log2");
         try (Connection s = TestPostgres.connect("on_ident_src")) {
-            assertThat(Sql.one(s, "SELECT relreplident FROM pg_class WHERE oid = 'log2'::regclass"))
+            assertThat(replicaIdentity(s, "log2"))
                     .as("FULL before the sync").isEqualTo("f");
-            assertThat(Sql.one(s, "SELECT relreplident FROM pg_class WHERE oid = 'audit'::regclass")).isEqualTo("f");
+            assertThat(replicaIdentity(s, "audit")).isEqualTo("f");
         }
         // once the application lets go, stopping again puts it back
         assertThat(replication.stop("c-ident", source, target).summary()).doesNotContain("replica identity");
         try (Connection s = TestPostgres.connect("on_ident_src")) {
-            assertThat(Sql.one(s, "SELECT relreplident FROM pg_class WHERE oid = 'audit'::regclass")).isEqualTo("d");
+            assertThat(replicaIdentity(s, "audit")).isEqualTo("d");
         }
     }
 
@@ -474,6 +474,11 @@ class PostgresOnlineReplicationTest {
     }
 
     /** A source with a key of every common type, large values, a table to truncate and a keyless table. */
+    /** The table's replica identity on that database: d(efault), n(othing), f(ull) or i(ndex). */
+    private static String replicaIdentity(Connection c, String table) throws Exception {
+        return Sql.one(c, "SELECT relreplident FROM pg_class WHERE oid = '" + table + "'::regclass");
+    }
+
     private static DatabaseEndpoint source(String db, int accounts) throws Exception {
         DatabaseEndpoint endpoint = TestPostgres.database(db);
         TestPostgres.sql(db, """
