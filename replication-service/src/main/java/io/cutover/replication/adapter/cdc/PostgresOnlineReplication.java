@@ -151,8 +151,8 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
                             + " was applied on the target after %,d ms) and drain ETA %,d ms within the downtime"
                             + " budget of %,d ms", lag, maxLagMillis, lag, eta, budgetMillis), f);
                 }
-                probe = probe(cutoverId, running); // back too late: the next one at once
-                probed = System.nanoTime();
+                probe = -1; // back too late: the next one at once
+                probed = System.nanoTime() - BEAT_NANOS;
             }
             if (System.nanoTime() - reported >= BEAT_NANOS) {
                 reported = System.nanoTime();
