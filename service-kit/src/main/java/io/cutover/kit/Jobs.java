@@ -56,12 +56,13 @@ public final class Jobs implements AutoCloseable {
     }
 
     /**
-     * The acknowledgement is best effort: when Kafka does not take it, the work still starts and its beat and
-     * outcome follow once Kafka answers, rather than the command being retried into the dead-letter topic.
+     * The acknowledgement is best effort, and the work does not wait for the broker to store it: when Kafka does
+     * not take it, the work still starts and its beat and outcome follow once Kafka answers, rather than the command
+     * being retried into the dead-letter topic.
      */
     private void acknowledge(Command command, WorkStarted started) {
         try {
-            outcomes.reply(command, started);
+            outcomes.replyInPassing(command, started);
         } catch (RuntimeException e) {
             log.warn("acknowledgement for cutover {} not delivered: {}", command.getEnvelope().getCutoverId(),
                     e.getMessage());

@@ -10,4 +10,12 @@ public interface Outcomes {
 
     /** Returns once the outcome is stored; throws when it could not be. */
     void reply(Command cause, SpecificRecord payload);
+
+    /**
+     * Sends a report that nothing waits for (a command taken up), without waiting for the broker: it goes out
+     * before anything replied later for the same cutover, and a failure to store it is only logged.
+     */
+    default void replyInPassing(Command cause, SpecificRecord payload) {
+        reply(cause, payload);
+    }
 }

@@ -1,5 +1,7 @@
 package io.cutover.validation.application;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 
@@ -27,8 +29,23 @@ public interface DataValidation {
             throws Exception;
 
     /** Compares only the selected rows of the selected tables; a whole selection compares the table in full. */
-    Pass validateSelected(DatabaseEndpoint source, DatabaseEndpoint target,
-                          Map<String, ChangedKeys.Selection> selected, Progress progress) throws Exception;
+    default Pass validateSelected(DatabaseEndpoint source, DatabaseEndpoint target,
+                                  Map<String, ChangedKeys.Selection> selected, Progress progress) throws Exception {
+        return validateSelection(source, target, c -> selected, progress);
+    }
+
+    /** Reads from the target which rows a comparison of selected rows compares. */
+    @FunctionalInterface
+    interface Selector {
+        Map<String, ChangedKeys.Selection> select(Connection target) throws SQLException;
+    }
+
+    /**
+     * Like {@link #validateSelected}, with the selection read from the target as the comparison begins: inside
+     * the write stall, its connections open while it is read.
+     */
+    Pass validateSelection(DatabaseEndpoint source, DatabaseEndpoint target, Selector selector, Progress progress)
+            throws Exception;
 
     static boolean equal(TableValidation t) {
         return t.getSourceRows() == t.getTargetRows() && t.getMissing() == 0 && t.getExtra() == 0

@@ -56,8 +56,12 @@ public final class CoordinatorStreams implements SmartLifecycle, CutoverReposito
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.replicationFactor());
         // under exactly-once a command is visible to its participant only once the transaction commits: every step
-        // of the switch waits up to this long, and they add up in the applications' write stall
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 20);
+        // of the switch waits up to this long, and they add up in the applications' write stall. The commit is
+        // only looked at between polls, so a poll must not block longer either: with the default (100 ms), an
+        // event that came within the interval of the last commit held its command back for a whole poll. Idle,
+        // this costs a poll every few milliseconds; a commit only follows processed records
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 5);
+        props.put(StreamsConfig.POLL_MS_CONFIG, 5);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 20);
         props.putAll(settings.overrides());
         KafkaStreams created = new KafkaStreams(CoordinatorTopology.build(settings.tickInterval()), props);

@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -83,17 +82,29 @@ public final class PostgresContentValidation implements DataValidation {
     }
 
     @Override
-    public Pass validateSelected(DatabaseEndpoint source, DatabaseEndpoint target,
-                                 Map<String, ChangedKeys.Selection> selected, Progress progress) throws Exception {
-        progress.set("tables", selected.size());
-        progress.set("rowsEstimated", selected.values().stream().mapToLong(s -> s.keys().size()).sum());
-        progress.set("startedAtMillis", System.currentTimeMillis());
+    public Pass validateSelection(DatabaseEndpoint source, DatabaseEndpoint target, Selector selector,
+                                  Progress progress) throws Exception {
         List<TableValidation> results = new ArrayList<>();
         Map<String, ChangedKeys.Selection> differing = new LinkedHashMap<>();
         try (Side src = new Side(source, threads); Side tgt = new Side(target, threads)) {
+            // every connection of both sides opens at once, while one of the target's reads the selection
+            src.openAll();
+            tgt.openAll();
+            Map<String, ChangedKeys.Selection> selected = get(tgt.submit(selector::select));
+            progress.set("tables", selected.size());
+            progress.set("rowsEstimated", selected.values().stream().mapToLong(s -> s.keys().size()).sum());
+            progress.set("startedAtMillis", System.currentTimeMillis());
+            // and every table's shape is asked for before the first table is compared
+            Map<String, List<Future<TableShape>>> shapes = new LinkedHashMap<>();
+            for (String table : selected.keySet()) {
+                shapes.put(table, List.of(src.submit(c -> TableShape.of(c, table)),
+                        tgt.submit(c -> TableShape.of(c, table))));
+            }
             for (Map.Entry<String, ChangedKeys.Selection> e : selected.entrySet()) {
                 TableCheck check = new TableCheck(src, tgt, e.getKey(), progress);
-                TableValidation result = e.getValue().whole() ? check.run() : check.runKeys(e.getValue().keys());
+                List<Future<TableShape>> shape = shapes.get(e.getKey());
+                TableValidation result = e.getValue().whole() ? check.run()
+                        : check.runKeys(e.getValue().keys(), get(shape.get(0)), get(shape.get(1)));
                 results.add(result);
                 if (!DataValidation.equal(result)) {
                     differing.put(e.getKey(), check.recheck());
@@ -102,6 +113,14 @@ public final class PostgresContentValidation implements DataValidation {
             }
         }
         return new Pass(results, differing);
+    }
+
+    private static <T> T get(Future<T> f) throws Exception {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     /** Rows to compare, from the planner's statistics: enough for an ETA, not used for any verdict. */
@@ -167,18 +186,14 @@ public final class PostgresContentValidation implements DataValidation {
          * Compares only the rows with these keys, fetched by key on both sides at once, chunk by chunk; the next
          * chunks are already asked for while one is compared, so that every connection of both sides works.
          */
-        TableValidation runKeys(Set<List<String>> keys) throws Exception {
+        TableValidation runKeys(Set<List<String>> keys, TableShape source, TableShape target) throws Exception {
             long started = System.nanoTime();
-            TableShape source = get(src.submit(c -> TableShape.of(c, table)));
-            TableShape target = get(tgt.submit(c -> TableShape.of(c, table)));
             TableShape shape = source.sameKeyCollations(target) ? source : source.inByteOrder();
             if (shape.keys().isEmpty()) {
                 return run();
             }
-            // one array parameter for a single-column key; a VALUES list of typed tuples for a composite one
-            String where = shape.keys().size() == 1
-                    ? Databases.quote(shape.keys().get(0)) + " = ANY ((?::text[])::" + shape.keyTypes().get(0) + "[])"
-                    : null;
+            String sql = "SELECT " + shape.keysAsText() + ", " + shape.rowHash() + " FROM " + shape.from()
+                    + " WHERE " + shape.keyTuple() + " IN (SELECT * FROM unnest(" + shape.keyArrays() + "))";
             List<List<String>> all = new ArrayList<>(keys);
             List<List<List<String>>> chunks = new ArrayList<>();
             for (int from = 0; from < all.size(); from += KEYS_PER_QUERY) {
@@ -193,9 +208,6 @@ public final class PostgresContentValidation implements DataValidation {
             for (int i = 0; i < chunks.size(); i++) {
                 for (; asked < chunks.size() && asked < i + ahead; asked++) {
                     List<List<String>> next = chunks.get(asked);
-                    String sql = "SELECT " + shape.keysAsText() + ", " + shape.rowHash() + " FROM " + shape.from()
-                            + " WHERE " + (where != null ? where : shape.keyTuple() + " IN (VALUES "
-                            + String.join(", ", Collections.nCopies(next.size(), shape.keyParameters())) + ")");
                     sourceRows.add(src.submit(c -> hashesOf(c, sql, next, shape)));
                     targetRows.add(tgt.submit(c -> hashesOf(c, sql, next, shape)));
                 }
@@ -214,15 +226,9 @@ public final class PostgresContentValidation implements DataValidation {
                                                         TableShape shape) throws SQLException {
             Map<List<String>, Long> rows = new LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                if (shape.keys().size() == 1) {
-                    ps.setArray(1, c.createArrayOf("text", keys.stream().map(k -> k.get(0)).toArray()));
-                } else {
-                    int p = 1;
-                    for (List<String> key : keys) {
-                        for (String part : key) {
-                            ps.setString(p++, part);
-                        }
-                    }
+                for (int i = 0; i < shape.keys().size(); i++) {
+                    int column = i;
+                    ps.setArray(i + 1, c.createArrayOf("text", keys.stream().map(k -> k.get(column)).toArray()));
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -533,14 +539,6 @@ public final class PostgresContentValidation implements DataValidation {
 
         private static String abbreviate(String row) {
             return row.length() > 200 ? row.substring(0, 200) + "..." : row;
-        }
-
-        private static <T> T get(Future<T> f) throws Exception {
-            try {
-                return f.get();
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof Exception cause ? cause : e;
-            }
         }
     }
 }

@@ -6,9 +6,11 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.cutover.kit.jdbc.Databases;
 import io.cutover.schemas.DatabaseEndpoint;
@@ -48,6 +50,26 @@ final class Side implements AutoCloseable {
     <T> Future<T> submit(Query<T> query) {
         Callable<T> task = () -> query.run(connection());
         return workers.submit(task);
+    }
+
+    /**
+     * Opens every worker's connection at once, in the background. Each worker waits a moment for the others, so
+     * that none takes two of these; one that fails to open is opened again, and its failure reported, by the
+     * first query on it.
+     */
+    void openAll() {
+        CountDownLatch opening = new CountDownLatch(threads);
+        for (int i = 0; i < threads; i++) {
+            workers.submit(() -> {
+                try {
+                    connection();
+                } finally {
+                    opening.countDown();
+                }
+                opening.await(1, TimeUnit.SECONDS);
+                return null;
+            });
+        }
     }
 
     private Connection connection() throws SQLException {

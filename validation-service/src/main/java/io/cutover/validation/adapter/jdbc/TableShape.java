@@ -122,6 +122,11 @@ record TableShape(String table, List<String> columns, List<String> keys, List<St
         return "(" + String.join(", ", out) + ")";
     }
 
+    /** (?::text[])::type1[], (?::text[])::type2[], ...: each key column's values, bound as one text array. */
+    String keyArrays() {
+        return String.join(", ", keyTypes.stream().map(t -> "(?::text[])::" + t + "[]").toList());
+    }
+
     /** The key columns as text, aliased so that an ORDER BY on the key never sorts by this text instead. */
     String keysAsText() {
         List<String> out = new ArrayList<>();

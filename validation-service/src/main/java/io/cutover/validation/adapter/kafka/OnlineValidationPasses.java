@@ -6,6 +6,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.avro.specific.SpecificRecord;
 
@@ -100,18 +101,17 @@ final class OnlineValidationPasses {
                     + " still differ for now, compared again at the switch with the rows changed since";
             return new DataValidated(summary, figures, ValidationListener.counts(report.tables()), report.tables());
         }
-        Map<String, ChangedKeys.Selection> selected;
-        try (Connection t = Databases.open(v.getTarget())) {
-            selected = ChangedKeys.sinceBaseline(t, cutoverId);
-        }
-        List<TableValidation> tables = data.validateSelected(v.getSource(), v.getTarget(), selected, progress)
-                .tables();
+        AtomicReference<Map<String, ChangedKeys.Selection>> selected = new AtomicReference<>();
+        List<TableValidation> tables = data.validateSelection(v.getSource(), v.getTarget(), c -> {
+            selected.set(ChangedKeys.sinceBaseline(c, cutoverId));
+            return selected.get();
+        }, progress).tables();
         ValidationReport report = new ValidationReport(tables, (System.nanoTime() - started) / 1_000_000);
         if (!report.equal()) {
             return ValidationListener.validated(report);
         }
         Map<String, Long> figures = new TreeMap<>(report.figures());
-        figures.put("rowsToRecheck", selected.values().stream().mapToLong(s -> s.keys().size()).sum());
+        figures.put("rowsToRecheck", selected.get().values().stream().mapToLong(s -> s.keys().size()).sum());
         return new DataValidated("at the switch, only what changed since the baseline: " + report.summary(),
                 figures, ValidationListener.counts(tables), tables);
     }

@@ -1,7 +1,9 @@
 package io.cutover.validation.adapter.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.Connection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -13,12 +15,17 @@ import io.cutover.kit.Progress;
 import io.cutover.kit.jdbc.ChangedKeys;
 import io.cutover.kit.jdbc.Databases;
 import io.cutover.schemas.DataValidated;
+import io.cutover.schemas.DataValidationFailed;
 import io.cutover.schemas.OnlineValidation;
+import io.cutover.schemas.TableValidation;
 import io.cutover.schemas.ValidateData;
 import io.cutover.testing.TestPostgres;
 import io.cutover.validation.adapter.jdbc.PostgresContentValidation;
 
-/** The baseline pass of an online cutover waits for the stream before it selects what changed. */
+/**
+ * The baseline pass of an online cutover waits for the stream before it selects what changed; the pass at the switch
+ * compares only that.
+ */
 class OnlineValidationPassesTest {
 
     private final OnlineValidationPasses passes = new OnlineValidationPasses(new PostgresContentValidation(2));
@@ -57,12 +64,55 @@ class OnlineValidationPassesTest {
         assertThat(done.getSummary()).startsWith("baseline while the sync runs: content equal");
     }
 
+    @Test
+    void theFinalPassComparesWhatChangedSinceTheBaselineAndNamesWhatDiffers() throws Exception {
+        ValidateData baseline = pair("ovp_final", Long.MAX_VALUE / 2);
+        assertThat(validate(baseline, new Progress())).isInstanceOf(DataValidated.class);
+        // the baseline noted where it began; the stream then changes row 7 on the target, but not as the source has
+        // it, and row 5 differs without the stream having touched it (so it is not looked at again)
+        TestPostgres.sql("ovp_final_src", "UPDATE items SET v = 'source' WHERE id = 7");
+        TestPostgres.sql("ovp_final_tgt", "UPDATE items SET v = 'stale' WHERE id IN (5, 7)");
+        try (Connection t = Databases.open(baseline.getTarget())) {
+            t.setAutoCommit(false);
+            ChangedKeys.record(t, "ovp_final", "public.items", Long.MAX_VALUE / 2 + 1, false, List.of(List.of("7")));
+            t.commit();
+        }
+        SpecificRecord result = validate(atTheSwitch(baseline), new Progress());
+
+        assertThat(result).isInstanceOf(DataValidationFailed.class);
+        TableValidation items = ((DataValidationFailed) result).getResults().get(0);
+        assertThat(items.getSourceRows()).as("only the changed row, on each side").isEqualTo(1);
+        assertThat(items.getExamples()).containsExactly("different: id=7 (columns v)");
+    }
+
+    @Test
+    void theFinalPassWithoutABaselineOnTheTargetSaysSo() throws Exception {
+        ValidateData command = pair("ovp_none", 1);
+        TestPostgres.sql("ovp_none_tgt", "CREATE TABLE IF NOT EXISTS " + Databases.STATE_SCHEMA
+                + ".validation_baseline (cutover_id text NOT NULL, since_lsn bigint NOT NULL, table_name text,"
+                + " whole boolean NOT NULL DEFAULT false, keys text[])");
+
+        assertThatThrownBy(() -> passes.validate(atTheSwitch(command), new Progress()))
+                .hasMessage("no baseline validation of cutover ovp_none on this target");
+    }
+
     private SpecificRecord validate(ValidateData command, Progress progress) {
         try {
             return passes.validate(command, progress);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The same comparison, as the pass at the switch. */
+    private static ValidateData atTheSwitch(ValidateData baseline) {
+        return ValidateData.newBuilder()
+                .setSource(baseline.getSource())
+                .setTarget(baseline.getTarget())
+                .setTables(baseline.getTables())
+                .setOnline(OnlineValidation.newBuilder().setCutoverId(baseline.getOnline().getCutoverId())
+                        .setFinalPass(true).build())
+                .build();
     }
 
     /** Equal source and target, the target holding an online sync at appliedLsn. */
