@@ -173,7 +173,8 @@ class OnlineCutoverEndToEndTest {
         assertThat(seen.percentileMicros(1.0)).as("the longest write stall, in micros").isLessThan(20_000_000);
         assertThat(steps(end)).containsExactly("ANNOUNCE", "PROVISION_TARGET", "CHECK_READINESS",
                 "START_REPLICATION", "VALIDATE_DATA", "AWAIT_CATCH_UP", "HOLD_TRAFFIC", "FENCE_SOURCE_WRITES",
-                "DRAIN_REPLICATION", "VALIDATE_CHANGES", "REDIRECT_TRAFFIC", "VERIFY_TARGET");
+                "DRAIN_REPLICATION", "VALIDATE_CHANGES", "REDIRECT_TRAFFIC", "STOP_REPLICATION",
+                "VERIFY_TARGET");
         assertThat(step(end, "VALIDATE_DATA").get("summary").asString()).startsWith("baseline while the sync runs");
         JsonNode last = step(end, "VALIDATE_CHANGES");
         assertThat(last.get("summary").asString()).startsWith("at the switch, only what changed since the baseline");

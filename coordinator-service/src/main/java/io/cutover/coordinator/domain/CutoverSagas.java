@@ -5,6 +5,7 @@ import static io.cutover.coordinator.domain.StepName.AWAIT_CATCH_UP;
 import static io.cutover.coordinator.domain.StepName.DRAIN_REPLICATION;
 import static io.cutover.coordinator.domain.StepName.HOLD_TRAFFIC;
 import static io.cutover.coordinator.domain.StepName.START_REPLICATION;
+import static io.cutover.coordinator.domain.StepName.STOP_REPLICATION;
 import static io.cutover.coordinator.domain.StepName.CHECK_READINESS;
 import static io.cutover.coordinator.domain.StepName.FENCE_SOURCE_WRITES;
 import static io.cutover.coordinator.domain.StepName.PROVISION_TARGET;
@@ -63,9 +64,10 @@ public final class CutoverSagas {
      * Online: the target is filled and kept current while the source stays live, and compared in full while it
      * is. The switch holds new queries at the proxy, fences the source, lets the target apply the source's final
      * position, sets the sequences, compares again only what changed since the full comparison (and what differed
-     * in it), and moves the proxy to the target, which releases the held queries. The steps from the hold to the redirect must all
-     * end within the plan's downtime budget; if they cannot, the source is unfenced, the queries are released to
-     * it, and the stream stops: the applications stay on the source.
+     * in it), and moves the proxy to the target, which releases the held queries. The steps from the hold to the
+     * redirect must all end within the plan's downtime budget; if they cannot, the source is unfenced, the queries
+     * are released to it, and the stream stops: the applications stay on the source. After the switch the stream,
+     * which applies nothing more once drained, stops, and its slot and publication go (unless the plan keeps them).
      */
     public static final SagaDefinition ONLINE = SagaDefinition.of(
             ANNOUNCING,
@@ -105,6 +107,9 @@ public final class CutoverSagas {
                     .compensatedBy("RevertTraffic", "TrafficReverted", "TrafficRevertFailed")
                     .withinWriteStall()
                     .pointOfNoReturn(),
+            step(STOP_REPLICATION).sends("StopReplication")
+                    .succeedsOn("ReplicationStopped").failsOn("ReplicationStopFailed")
+                    .timeout(ofMinutes(5)),
             VERIFYING);
 
     private CutoverSagas() {

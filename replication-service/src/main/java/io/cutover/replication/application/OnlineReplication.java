@@ -30,11 +30,19 @@ public interface OnlineReplication {
 
     /**
      * With the source fenced: waits until the target has applied the source's final position, sets the sequences,
-     * stops the stream and, unless the plan keeps them, drops the slot and publication. Fails at the deadline.
+     * and holds the stream, which applies nothing more; {@link #stop} ends it after the switch. Fails at the
+     * deadline.
      */
     Result drain(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target, List<String> tables,
                  OnlineSync sync, Instant deadline, Progress progress) throws Exception;
 
     /** Stops the stream and drops the slot and publication; tolerates a sync that never started. */
     Result stop(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target) throws Exception;
+
+    /**
+     * After the switch: stops the stream and, unless keepSlot, drops the slot and publication; fails, after that,
+     * when the slot held a row change after the drain's final position (a write past the fence).
+     */
+    Result finish(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target, boolean keepSlot)
+            throws Exception;
 }

@@ -169,7 +169,12 @@ public final class MessageMapper {
                     plan.downtimeBudget().toMillis());
             case "DrainReplication" -> new DrainReplication(endpoint(plan.source()), endpoint(plan.target()),
                     plan.tables(), sync(plan), stallDeadline(state, now));
-            case "StopReplication" -> new StopReplication(endpoint(plan.source()), endpoint(plan.target()));
+            // the step after the switch keeps what the plan keeps for a fallback; a rollback drops it all
+            case "StopReplication" -> {
+                boolean afterSwitch = request.step().equals(StepName.STOP_REPLICATION.name());
+                yield new StopReplication(endpoint(plan.source()), endpoint(plan.target()), afterSwitch,
+                        afterSwitch && plan.online().keepSlot());
+            }
             case "HoldTraffic" -> new HoldTraffic(plan.downtimeBudget().toMillis());
             case "ReleaseTraffic" -> new ReleaseTraffic(state.failureReason() == null ? ""
                     : state.failureReason());

@@ -41,6 +41,8 @@ final class CdcStream implements AutoCloseable {
     private ChangeApplier applier;
     private volatile String failure;
     private volatile boolean stopping;
+    /** Set once the target holds the drain's final position: nothing is applied after it. */
+    private volatile boolean held;
 
     CdcStream(String cutoverId, DatabaseEndpoint source, SyncNames names, long slotFlushMillis) {
         this.cutoverId = cutoverId;
@@ -81,14 +83,15 @@ final class CdcStream implements AutoCloseable {
         if (failure != null || stopping) {
             return; // nothing marked: the slot keeps these changes for the next start
         }
+        if (held) {
+            return; // nothing marked: a change past the fence stays in the slot, where the stop looks for it
+        }
         try {
             List<SourceRecord> records = new ArrayList<>(events.size());
             long received = 0;
             for (RecordChangeEvent<SourceRecord> e : events) {
                 records.add(e.record());
-                if (e.record().sourceOffset().get("lsn") instanceof Number n) {
-                    received = Math.max(received, n.longValue());
-                }
+                received = Math.max(received, position(e.record()));
             }
             stats.received(received);
             long started = System.nanoTime();
@@ -105,6 +108,18 @@ final class CdcStream implements AutoCloseable {
             }
             fail("applying changes to the target failed: " + Jobs.describe(e));
         }
+    }
+
+    /**
+     * Applies nothing more: the target holds the source's final position, the source is fenced, and the
+     * applications are about to write to the target.
+     */
+    void hold() {
+        held = true;
+    }
+
+    private static long position(SourceRecord r) {
+        return r.sourceOffset().get("lsn") instanceof Number n ? n.longValue() : 0;
     }
 
     void fail(String reason) {

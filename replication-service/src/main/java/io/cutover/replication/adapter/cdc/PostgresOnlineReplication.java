@@ -205,52 +205,99 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
             Thread.sleep(2);
         }
         long caughtUp = System.nanoTime();
-        running.watch().tick();
+        // the applications write to the target next: the stream applies nothing more, and stops after the switch,
+        // outside the write stall, with its slot (StopReplication)
+        running.stream().hold();
+        running.ticking().cancel(false);
+        running.watch().tick(); // a last look for schema changes
         requireHealthy(cutoverId, running);
         Map<String, Long> figures = new TreeMap<>(running.stream().stats().figures());
-        long stopping = System.nanoTime();
-        stopStream(cutoverId);
-        figures.put("streamStopMillis", (System.nanoTime() - stopping) / 1_000_000);
         int sequences;
-        List<String> identitiesLeft = List.of();
         try (Connection src = SourceSlots.syncSession(source); Connection tgt = Databases.open(target)) {
             sequences = PostgresDataTransfer.syncSequences(src, tgt);
             SyncState.drained(tgt, cutoverId, marker);
-            if (!sync.getKeepSlot()) {
-                long dropping = System.nanoTime();
-                SourceSlots.drop(src, SyncNames.of(cutoverId));
-                figures.put("slotDropMillis", (System.nanoTime() - dropping) / 1_000_000);
-                // inside the write stall, on a fenced source nothing of the applications holds a lock
-                identitiesLeft = SourceIdentities.restore(src, tgt, cutoverId, 100);
-            }
         }
         figures.put("finalLsn", marker);
         figures.put("catchUpMillis", (caughtUp - started) / 1_000_000);
         figures.put("drainMillis", (System.nanoTime() - started) / 1_000_000);
         figures.put("sequences", (long) sequences);
         return new Result(String.format("target applied the source's final position %s in %,d ms; %d sequences"
-                + " set; stream stopped; slot %s%s", Lsn.text(marker), figures.get("catchUpMillis"), sequences,
-                sync.getKeepSlot() ? "kept for a fallback" : "and publication dropped",
-                identitiesLeft(identitiesLeft)), figures);
+                + " set; the stream applies nothing more and stops after the switch", Lsn.text(marker),
+                figures.get("catchUpMillis"), sequences), figures);
     }
 
     @Override
     public Result stop(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target) throws Exception {
+        return stop(cutoverId, source, target, false, false);
+    }
+
+    @Override
+    public Result finish(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target, boolean keepSlot)
+            throws Exception {
+        return stop(cutoverId, source, target, true, keepSlot);
+    }
+
+    /**
+     * After the switch, the slot must hold no row change past the drain's final position: one there got past the
+     * fence, and is not on the target the applications now use. On a rollback the source is live again, and its
+     * writes after the drain are the applications' own.
+     */
+    private Result stop(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target, boolean afterSwitch,
+                        boolean keepSlot) throws Exception {
+        long stopping = System.nanoTime();
         boolean wasRunning = stopStream(cutoverId);
-        String identities;
+        Map<String, Long> figures = new TreeMap<>();
+        figures.put("streamStopMillis", (System.nanoTime() - stopping) / 1_000_000);
+        SyncNames names = SyncNames.of(cutoverId);
         try (Connection src = SourceSlots.syncSession(source)) {
-            SourceSlots.drop(src, SyncNames.of(cutoverId));
-            try (Connection tgt = Databases.open(target)) {
-                // the applications may still use the source: a table they hold is left for people to do
-                identities = identitiesLeft(SourceIdentities.restore(src, tgt, cutoverId, 2_000));
-            } catch (SQLException e) {
-                identities = "; the replica identities the sync may have set (online.replicaIdentityFull) were not"
-                        + " checked: the target, which notes what they were before, could not be read ("
-                        + Jobs.describe(e) + ")";
+            long drained = afterSwitch ? drainedPosition(target, cutoverId) : 0;
+            String breach = drained > 0 && SourceSlots.slotExists(src, names)
+                    ? SourceSlots.changesAfter(src, names, drained) : null;
+            String left = drained >= 0 ? "" : "; whether the source changed after a drain was not checked: the"
+                    + " target, which keeps the drain's final position, could not be read";
+            if (keepSlot) {
+                left += "; slot and publication kept for a fallback";
+            } else {
+                long dropping = System.nanoTime();
+                SourceSlots.drop(src, names);
+                figures.put("slotDropMillis", (System.nanoTime() - dropping) / 1_000_000);
+                left += "; slot and publication of " + cutoverId + " dropped from the source"
+                        + identities(src, target, cutoverId);
             }
+            if (breach != null) {
+                throw new IllegalStateException("the source changed after the final position the drain took: "
+                        + breach + "; the target does not have these changes, so a session the fence did not stop"
+                        + " wrote to the source; stream stopped" + left);
+            }
+            return new Result((wasRunning ? "stream stopped" : "no stream was running") + left, figures);
         }
-        return new Result((wasRunning ? "stream stopped" : "no stream was running") + "; slot and publication of "
-                + cutoverId + " dropped from the source" + identities, Map.of());
+    }
+
+    /**
+     * The final position the drain took, as the target keeps it; 0 when there was no drain, -1 when the target
+     * could not be read (a rollback may find no target at all).
+     */
+    private static long drainedPosition(DatabaseEndpoint target, String cutoverId) {
+        try (Connection tgt = Databases.open(target)) {
+            return SyncState.read(tgt, cutoverId).drainedLsn();
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState()) || "3F000".equals(e.getSQLState())) {
+                return 0; // no sync ever wrote its state there
+            }
+            log.warn("cutover {}: reading the drained position from the target: {}", cutoverId, Jobs.describe(e));
+            return -1;
+        }
+    }
+
+    /** Puts back the replica identities the sync set; what it could not, for people. */
+    private static String identities(Connection src, DatabaseEndpoint target, String cutoverId) {
+        try (Connection tgt = Databases.open(target)) {
+            // the applications may still use the source: a table they hold is left for people to do
+            return identitiesLeft(SourceIdentities.restore(src, tgt, cutoverId, 2_000));
+        } catch (SQLException e) {
+            return "; the replica identities the sync may have set (online.replicaIdentityFull) were not checked:"
+                    + " the target, which notes what they were before, could not be read (" + Jobs.describe(e) + ")";
+        }
     }
 
     private static String identitiesLeft(List<String> left) {

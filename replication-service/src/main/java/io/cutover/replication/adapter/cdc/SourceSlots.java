@@ -97,6 +97,42 @@ final class SourceSlots {
         }
     }
 
+    /**
+     * The row changes the slot holds after position, without consuming them: none (null), or how many and on which
+     * tables, for people. Once a drain took the source's final position, any is a write the fence let through,
+     * which the target does not have. The slot must not be streaming (a walsender that is ending is waited for).
+     */
+    static String changesAfter(Connection source, SyncNames names, long position) throws SQLException {
+        // pgoutput messages begin with their type: I(nsert), U(pdate), D(elete), T(runcate); the first three go
+        // on with the table's oid
+        String sql = """
+                SELECT count(*), min(lsn)::text, string_agg(DISTINCT CASE WHEN get_byte(data, 0) <> 84 THEN
+                    ((get_byte(data, 1)::bigint << 24) | (get_byte(data, 2) << 16) | (get_byte(data, 3) << 8)
+                     | get_byte(data, 4))::oid::regclass::text END, ', ')
+                FROM pg_logical_slot_peek_binary_changes(?, NULL, NULL, 'proto_version', '1',
+                                                         'publication_names', ?)
+                WHERE lsn > ?::pg_lsn AND get_byte(data, 0) IN (73, 85, 68, 84)""";
+        for (int attempt = 1; ; attempt++) {
+            try (PreparedStatement ps = source.prepareStatement(sql)) {
+                ps.setString(1, names.slot());
+                ps.setString(2, names.publication());
+                ps.setString(3, Lsn.text(position));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long count = rs.getLong(1);
+                    return count == 0 ? null : String.format("%,d row change%s after position %s (the first at %s%s)",
+                            count, count == 1 ? "" : "s", Lsn.text(position), rs.getString(2),
+                            rs.getString(3) == null ? "" : ", on " + rs.getString(3));
+                }
+            } catch (SQLException e) {
+                if (attempt >= 500 || !"55006".equals(e.getSQLState())) {
+                    throw e;
+                }
+                sleep(10);
+            }
+        }
+    }
+
     /** Drops the slot (ending a session still streaming from it) and the publication; both may be missing. */
     static void drop(Connection source, SyncNames names) throws SQLException {
         try (PreparedStatement end = source.prepareStatement("""
@@ -112,8 +148,7 @@ final class SourceSlots {
                 drop.execute();
                 break;
             } catch (SQLException e) {
-                // a terminated walsender lets go of its slot a moment after it is told to (within the write stall
-                // at the switch: looked at again soon)
+                // a terminated walsender lets go of its slot a moment after it is told to
                 if (attempt >= 500 || !"55006".equals(e.getSQLState())) {
                     throw e;
                 }

@@ -110,7 +110,8 @@ public class ReplicationListener {
         } else if (payload instanceof StopReplication s) {
             streaming.remove(id);
             jobs.run(command, Job.of(p -> {
-                var r = online.stop(id, s.getSource(), s.getTarget());
+                var r = s.getAfterSwitch() ? online.finish(id, s.getSource(), s.getTarget(), s.getKeepSlot())
+                        : online.stop(id, s.getSource(), s.getTarget());
                 return new ReplicationStopped(r.summary(), r.figures());
             }, (reason, p) -> new ReplicationStopFailed(reason, p.snapshot())));
         } else {

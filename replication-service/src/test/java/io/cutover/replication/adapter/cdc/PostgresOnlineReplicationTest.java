@@ -125,6 +125,9 @@ class PostgresOnlineReplicationTest {
         assertThat(drained.figures().get("orderedRetries")).as("bulk statements undone for the swap, and only")
                 .isEqualTo(1L);
         assertSame("on_all_src", "on_all_tgt");
+        assertThat(drained.summary()).endsWith("the stream applies nothing more and stops after the switch");
+        OnlineReplication.Result stopped = replication.finish("c-all", source, target, false);
+        assertThat(stopped.summary()).startsWith("stream stopped; slot and publication of c-all dropped");
         try (Connection t = TestPostgres.connect("on_all_tgt"); Connection s = TestPostgres.connect("on_all_src")) {
             assertThat(Sql.one(t, "SELECT length(body) FROM docs WHERE id = 1")).isEqualTo("200000");
             assertThat(Sql.one(t, "SELECT count(*) FROM events WHERE kind = 'bulk'")).isEqualTo("30000");
@@ -136,8 +139,40 @@ class PostgresOnlineReplicationTest {
                     .isEqualTo("0");
             assertThat(Sql.one(s, "SELECT count(*) FROM pg_publication")).isEqualTo("0");
             assertThat(replicaIdentity(s, "audit"))
-                    .as("the keyless table's replica identity put back after the drain").isEqualTo("d");
+                    .as("the keyless table's replica identity put back after the stop").isEqualTo("d");
         }
+    }
+
+    @Test
+    void aWriteThatGetsPastTheFenceAfterTheDrainIsNotAppliedAndTheStopNamesIt() throws Exception {
+        DatabaseEndpoint source = source("on_past_src", 20);
+        DatabaseEndpoint target = TestPostgres.database("on_past_tgt");
+        replication.start("c-past", source, target, List.of(), 2, SYNC, new Progress());
+        replication.awaitCatchUp("c-past", source, target, List.of(), SYNC, 2_000, 60_000, new Progress());
+        fence("on_past_src");
+        replication.drain("c-past", source, target, List.of(), SYNC, Instant.now().plusSeconds(30),
+                new Progress());
+        assertSame("on_past_src", "on_past_tgt");
+
+        // a session the fence did not reach writes after the final position: the held stream applies nothing
+        TestPostgres.sql("on_past_src", "SET default_transaction_read_only = off",
+                "INSERT INTO events (kind) VALUES ('past the fence')");
+        Thread.sleep(500);
+        try (Connection t = TestPostgres.connect("on_past_tgt")) {
+            assertThat(Sql.one(t, "SELECT count(*) FROM events WHERE kind = 'past the fence'")).isEqualTo("0");
+        }
+
+        assertThatThrownBy(() -> replication.finish("c-past", source, target, true))
+                .hasMessageStartingWith("the source changed after the final position the drain took: 1 row change")
+                .hasMessageContaining("on events")
+                .hasMessageEndingWith("stream stopped; slot and publication kept for a fallback");
+        try (Connection s = TestPostgres.connect("on_past_src")) {
+            assertThat(Sql.one(s, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"))
+                    .as("kept, as asked, with the change in it").isEqualTo("1");
+        }
+        assertThatThrownBy(() -> replication.finish("c-past", source, target, false))
+                .as("asked again, it still says so, and drops what it is asked to")
+                .hasMessageEndingWith("stream stopped; slot and publication of c-past dropped from the source");
     }
 
     @Test
