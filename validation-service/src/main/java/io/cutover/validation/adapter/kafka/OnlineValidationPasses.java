@@ -29,7 +29,8 @@ final class OnlineValidationPasses {
 
     /**
      * Rounds after the full pass: at most, and at least before a round that would not shrink what is left by a
-     * quarter ends them; the rows that may be left for the pass at the switch.
+     * quarter ends them; a round of this many rows or fewer is the last, so that the pass at the switch is left with
+     * what changed since it began.
      */
     private static final int MAX_ROUNDS = 12;
     private static final int MIN_ROUNDS = 3;
@@ -75,14 +76,24 @@ final class OnlineValidationPasses {
                 }
                 long size = rows(selected);
                 boolean whole = selected.values().stream().anyMatch(ChangedKeys.Selection::whole);
-                if (!whole && (size <= SMALL_ENOUGH || (rounds >= MIN_ROUNDS && size > previous - previous / 4))) {
-                    break; // small enough, or no longer shrinking: the application changes rows as fast
+                if (!whole && size == 0) {
+                    since = next; // nothing changed, and nothing differs
+                    break;
+                }
+                if (!whole && size > SMALL_ENOUGH && rounds >= MIN_ROUNDS && size > previous - previous / 4) {
+                    break; // no longer shrinking: the application changes rows as fast as a round compares them
                 }
                 previous = whole ? Long.MAX_VALUE : size;
                 progress.summary("round " + (rounds + 1) + ": comparing the " + size
                         + " rows changed or differing since the last round");
                 recheck = data.validateSelected(v.getSource(), v.getTarget(), selected, progress).differing();
                 since = next;
+                if (!whole && size <= SMALL_ENOUGH) {
+                    // small enough, and compared: the pass at the switch is left with what changed since this
+                    // round began, not since the one before it
+                    rounds++;
+                    break;
+                }
             }
             try (Connection t = Databases.open(v.getTarget())) {
                 ChangedKeys.baseline(t, cutoverId, since, recheck);

@@ -23,7 +23,6 @@ import io.cutover.schemas.TableValidation;
 import io.cutover.schemas.Topics;
 import io.cutover.schemas.ValidateData;
 import io.cutover.schemas.VerifyCutover;
-import io.cutover.validation.adapter.jdbc.SchemaParity;
 import io.cutover.validation.application.DataValidation;
 import io.cutover.validation.application.Readiness;
 import io.cutover.validation.application.ValidationReport;
@@ -34,14 +33,12 @@ public class ValidationListener {
 
     private final Jobs jobs;
     private final Readiness readiness;
-    private final DataValidation data;
-    private final OnlineValidationPasses online;
+    private final DataComparison comparison;
 
     public ValidationListener(Jobs jobs, Readiness readiness, DataValidation data) {
         this.jobs = jobs;
         this.readiness = readiness;
-        this.data = data;
-        this.online = new OnlineValidationPasses(data);
+        this.comparison = new DataComparison(data);
     }
 
     @KafkaListener(topics = Topics.VALIDATION_COMMANDS, groupId = "validation-service")
@@ -52,18 +49,8 @@ public class ValidationListener {
                     r.getCriticalQueries(), r.getOnline(), r.getTargetStorageBytes())),
                     (reason, p) -> new ReadinessFailed(reason, p.snapshot(), List.of(reason))));
         } else if (payload instanceof ValidateData v) {
-            jobs.run(command, Job.of(p -> {
-                List<String> schema = SchemaParity.differences(v.getSource(), v.getTarget(), v.getTables());
-                if (!schema.isEmpty()) {
-                    return schemaDiffers(schema);
-                }
-                if (v.getOnline() != null) {
-                    return online.validate(v, p);
-                }
-                long started = System.nanoTime();
-                List<TableValidation> tables = data.validate(v.getSource(), v.getTarget(), v.getTables(), p);
-                return validated(new ValidationReport(tables, (System.nanoTime() - started) / 1_000_000));
-            }, (reason, p) -> new DataValidationFailed(reason, p.snapshot(), List.of(), List.of())));
+            jobs.run(command, Job.of(p -> comparison.validate(v, p),
+                    (reason, p) -> new DataValidationFailed(reason, p.snapshot(), List.of(), List.of())));
         } else if (payload instanceof VerifyCutover v) {
             jobs.run(command, Job.of(p -> verified(readiness.verify(v.getTarget(), v.getSmoke(),
                     v.getCriticalQueries())), (reason, p) -> new CutoverVerificationFailed(reason, p.snapshot(),
@@ -96,13 +83,6 @@ public class ValidationListener {
                     report.passed());
         }
         return new ReadinessFailed(String.join("; ", report.problems()), figures, report.problems());
-    }
-
-    private static SpecificRecord schemaDiffers(List<String> differences) {
-        List<String> shown = differences.subList(0, Math.min(10, differences.size()));
-        return new DataValidationFailed("the target's schema differs from the source's in " + differences.size()
-                + " places: " + String.join("; ", shown) + (differences.size() > shown.size() ? "; ..." : ""),
-                Map.of("schemaDifferences", (long) differences.size()), List.of(), List.of());
     }
 
     static SpecificRecord validated(ValidationReport report) {

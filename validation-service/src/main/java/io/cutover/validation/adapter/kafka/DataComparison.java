@@ -1,0 +1,79 @@
+package io.cutover.validation.adapter.kafka;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+
+import org.apache.avro.specific.SpecificRecord;
+
+import io.cutover.kit.Progress;
+import io.cutover.schemas.DataValidationFailed;
+import io.cutover.schemas.TableValidation;
+import io.cutover.schemas.ValidateData;
+import io.cutover.validation.adapter.jdbc.SchemaParity;
+import io.cutover.validation.application.DataValidation;
+import io.cutover.validation.application.ValidationReport;
+
+/** What a ValidateData command compares: the schemas, then the rows, offline or in the passes of an online sync. */
+final class DataComparison {
+
+    private final DataValidation data;
+    private final OnlineValidationPasses online;
+
+    DataComparison(DataValidation data) {
+        this.data = data;
+        this.online = new OnlineValidationPasses(data);
+    }
+
+    /**
+     * The schemas first: the rows of tables whose shape differs do not compare. At the switch, inside the write
+     * stall, the schemas are compared while the rows are, and a difference in them is what the outcome says.
+     */
+    SpecificRecord validate(ValidateData v, Progress progress) throws Exception {
+        if (v.getOnline() != null && v.getOnline().getFinalPass()) {
+            FutureTask<List<String>> schema = new FutureTask<>(() -> SchemaParity.differences(v.getSource(),
+                    v.getTarget(), v.getTables()));
+            Thread comparing = new Thread(schema, "cutover-schema-parity");
+            comparing.setDaemon(true);
+            comparing.start();
+            SpecificRecord rows;
+            try {
+                rows = online.validate(v, progress);
+            } catch (Exception e) {
+                List<String> differences = result(schema);
+                if (!differences.isEmpty()) {
+                    return schemaDiffers(differences);
+                }
+                throw e;
+            }
+            List<String> differences = result(schema);
+            return differences.isEmpty() ? rows : schemaDiffers(differences);
+        }
+        List<String> schema = SchemaParity.differences(v.getSource(), v.getTarget(), v.getTables());
+        if (!schema.isEmpty()) {
+            return schemaDiffers(schema);
+        }
+        if (v.getOnline() != null) {
+            return online.validate(v, progress);
+        }
+        long started = System.nanoTime();
+        List<TableValidation> tables = data.validate(v.getSource(), v.getTarget(), v.getTables(), progress);
+        return ValidationListener.validated(new ValidationReport(tables, (System.nanoTime() - started) / 1_000_000));
+    }
+
+    private static List<String> result(FutureTask<List<String>> schema) throws Exception {
+        try {
+            return schema.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    private static SpecificRecord schemaDiffers(List<String> differences) {
+        List<String> shown = differences.subList(0, Math.min(10, differences.size()));
+        return new DataValidationFailed("the target's schema differs from the source's in " + differences.size()
+                + " places: " + String.join("; ", shown) + (differences.size() > shown.size() ? "; ..." : ""),
+                Map.of("schemaDifferences", (long) differences.size()), List.of(), List.of());
+    }
+}
