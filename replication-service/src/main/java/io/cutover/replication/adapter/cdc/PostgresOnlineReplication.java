@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -182,48 +185,83 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
     public Result drain(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target, List<String> wanted,
                        OnlineSync sync, Instant deadline, Progress progress) throws Exception {
         long started = System.nanoTime();
-        try (Connection tgt = Databases.open(target)) {
-            SyncState.prepare(tgt);
-            SyncState.Row state = SyncState.read(tgt, cutoverId);
-            if (state.drainedLsn() > 0) {
+        // inside the write stall: the source session the sequences need opens while the target catches up, and
+        // the target's session serves the whole drain (no schema is prepared here: that would wait for the apply)
+        try (Opening sourceSession = new Opening(() -> SourceSlots.syncSession(source));
+             Connection tgt = Databases.open(target)) {
+            long drained = drainedPosition(tgt, cutoverId);
+            if (drained > 0) {
                 return new Result("already drained: the target applied the source's final position "
-                        + Lsn.text(state.drainedLsn()) + "; the stream is stopped", Map.of("finalLsn",
-                        state.drainedLsn()));
+                        + Lsn.text(drained) + "; the stream applies nothing more", Map.of("finalLsn", drained));
             }
-        }
-        Running running = resume(cutoverId, source, target, wanted, sync);
-        long marker = running.watch().mark("drain:" + cutoverId);
-        progress.summary("waiting for the target to apply the source's final position " + Lsn.text(marker));
-        while (running.stream().stats().appliedLsn() < marker) {
+            Running running = resume(cutoverId, source, target, wanted, sync);
+            long marker = running.watch().mark("drain:" + cutoverId);
+            progress.summary("waiting for the target to apply the source's final position " + Lsn.text(marker));
+            while (running.stream().stats().appliedLsn() < marker) {
+                requireHealthy(cutoverId, running);
+                if (Instant.now().isAfter(deadline)) {
+                    StreamStats s = running.stream().stats();
+                    throw new IllegalStateException(String.format("the target had not applied the source's final"
+                            + " position %s by the write-stall deadline (applied up to %s, %,d bytes behind)",
+                            Lsn.text(marker), Lsn.text(s.appliedLsn()), Math.max(0, marker - s.appliedLsn())));
+                }
+                Thread.sleep(2);
+            }
+            long caughtUp = System.nanoTime();
+            // the applications write to the target next: the stream applies nothing more, and stops after the
+            // switch, outside the write stall, with its slot (StopReplication)
+            running.stream().hold();
+            running.ticking().cancel(false);
+            running.watch().tick(); // a last look for schema changes
             requireHealthy(cutoverId, running);
-            if (Instant.now().isAfter(deadline)) {
-                StreamStats s = running.stream().stats();
-                throw new IllegalStateException(String.format("the target had not applied the source's final"
-                        + " position %s by the write-stall deadline (applied up to %s, %,d bytes behind)",
-                        Lsn.text(marker), Lsn.text(s.appliedLsn()), Math.max(0, marker - s.appliedLsn())));
-            }
-            Thread.sleep(2);
-        }
-        long caughtUp = System.nanoTime();
-        // the applications write to the target next: the stream applies nothing more, and stops after the switch,
-        // outside the write stall, with its slot (StopReplication)
-        running.stream().hold();
-        running.ticking().cancel(false);
-        running.watch().tick(); // a last look for schema changes
-        requireHealthy(cutoverId, running);
-        Map<String, Long> figures = new TreeMap<>(running.stream().stats().figures());
-        int sequences;
-        try (Connection src = SourceSlots.syncSession(source); Connection tgt = Databases.open(target)) {
-            sequences = PostgresDataTransfer.syncSequences(src, tgt);
+            Map<String, Long> figures = new TreeMap<>(running.stream().stats().figures());
+            int sequences = PostgresDataTransfer.syncSequences(sourceSession.get(), tgt);
             SyncState.drained(tgt, cutoverId, marker);
+            figures.put("finalLsn", marker);
+            figures.put("catchUpMillis", (caughtUp - started) / 1_000_000);
+            figures.put("drainMillis", (System.nanoTime() - started) / 1_000_000);
+            figures.put("sequences", (long) sequences);
+            return new Result(String.format("target applied the source's final position %s in %,d ms; %d sequences"
+                    + " set; the stream applies nothing more and stops after the switch", Lsn.text(marker),
+                    figures.get("catchUpMillis"), sequences), figures);
         }
-        figures.put("finalLsn", marker);
-        figures.put("catchUpMillis", (caughtUp - started) / 1_000_000);
-        figures.put("drainMillis", (System.nanoTime() - started) / 1_000_000);
-        figures.put("sequences", (long) sequences);
-        return new Result(String.format("target applied the source's final position %s in %,d ms; %d sequences"
-                + " set; the stream applies nothing more and stops after the switch", Lsn.text(marker),
-                figures.get("catchUpMillis"), sequences), figures);
+    }
+
+    /** A connection opening on a thread of its own; closed once open, whenever that is, when no longer wanted. */
+    private static final class Opening implements AutoCloseable {
+
+        private final CompletableFuture<Connection> connection = new CompletableFuture<>();
+
+        Opening(Callable<Connection> open) {
+            Thread opening = new Thread(() -> {
+                try {
+                    connection.complete(open.call());
+                } catch (Throwable e) {
+                    connection.completeExceptionally(e);
+                }
+            }, "cutover-open");
+            opening.setDaemon(true);
+            opening.start();
+        }
+
+        Connection get() throws Exception {
+            try {
+                return connection.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            }
+        }
+
+        @Override
+        public void close() {
+            connection.thenAccept(c -> {
+                try {
+                    c.close();
+                } catch (SQLException e) {
+                    log.debug("closing a session: {}", e.getMessage());
+                }
+            });
+        }
     }
 
     @Override
@@ -279,13 +317,21 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
      */
     private static long drainedPosition(DatabaseEndpoint target, String cutoverId) {
         try (Connection tgt = Databases.open(target)) {
-            return SyncState.read(tgt, cutoverId).drainedLsn();
+            return drainedPosition(tgt, cutoverId);
+        } catch (SQLException e) {
+            log.warn("cutover {}: reading the drained position from the target: {}", cutoverId, Jobs.describe(e));
+            return -1;
+        }
+    }
+
+    private static long drainedPosition(Connection target, String cutoverId) throws SQLException {
+        try {
+            return SyncState.read(target, cutoverId).drainedLsn();
         } catch (SQLException e) {
             if ("42P01".equals(e.getSQLState()) || "3F000".equals(e.getSQLState())) {
                 return 0; // no sync ever wrote its state there
             }
-            log.warn("cutover {}: reading the drained position from the target: {}", cutoverId, Jobs.describe(e));
-            return -1;
+            throw e;
         }
     }
 
