@@ -150,9 +150,13 @@ class PostgresOnlineReplicationTest {
         replication.start("c-past", source, target, List.of(), 2, SYNC, new Progress());
         replication.awaitCatchUp("c-past", source, target, List.of(), SYNC, 2_000, 60_000, new Progress());
         fence("on_past_src");
-        replication.drain("c-past", source, target, List.of(), SYNC, Instant.now().plusSeconds(30),
-                new Progress());
+        OnlineReplication.Result drained = replication.drain("c-past", source, target, List.of(), SYNC,
+                Instant.now().plusSeconds(30), new Progress());
         assertSame("on_past_src", "on_past_tgt");
+        OnlineReplication.Result again = replication.drain("c-past", source, target, List.of(), SYNC,
+                Instant.now().plusSeconds(30), new Progress());
+        assertThat(again.summary()).as("a drain sent again").startsWith("already drained");
+        assertThat(again.figures().get("finalLsn")).isEqualTo(drained.figures().get("finalLsn"));
 
         // a session the fence did not reach writes after the final position: the held stream applies nothing
         TestPostgres.sql("on_past_src", "SET default_transaction_read_only = off",
