@@ -30,8 +30,8 @@ public interface OnlineReplication {
 
     /**
      * With the source fenced: waits until the target has applied the source's final position, sets the sequences,
-     * and holds the stream, which applies nothing more; {@link #stop} ends it after the switch. Fails at the
-     * deadline.
+     * and holds the stream, which applies nothing more; {@link #finish} ends it after the switch. Fails at the
+     * deadline. Sent again after a drain that did not end, it starts the stream again from the slot.
      */
     Result drain(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target, List<String> tables,
                  OnlineSync sync, Instant deadline, Progress progress) throws Exception;

@@ -118,6 +118,11 @@ final class CdcStream implements AutoCloseable {
         held = true;
     }
 
+    /** Held: what it skipped since is only in the slot, so it must never apply again. */
+    boolean held() {
+        return held;
+    }
+
     private static long position(SourceRecord r) {
         return r.sourceOffset().get("lsn") instanceof Number n ? n.longValue() : 0;
     }

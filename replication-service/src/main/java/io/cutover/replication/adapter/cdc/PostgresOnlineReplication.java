@@ -361,7 +361,7 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
                            OnlineSync sync) throws SQLException {
         synchronized (lock(cutoverId)) {
             Running running = streams.get(cutoverId);
-            if (running != null && running.stream().failure() == null) {
+            if (usable(running)) {
                 return running; // the usual case, and the drain's, inside the write stall: no round trip
             }
             try (Connection src = SourceSlots.syncSession(source); Connection tgt = Databases.open(target)) {
@@ -380,11 +380,13 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
                                     DatabaseEndpoint target, List<String> tables, boolean allTables, OnlineSync sync)
             throws SQLException {
         Running running = streams.get(cutoverId);
-        if (running != null && running.stream().failure() == null) {
+        if (usable(running)) {
             return running;
         }
         if (running != null) {
-            stopStream(cutoverId); // failed before: try once more from the slot, which kept every change
+            // failed before, or held by a drain that did not end (and so skipped what came after its final
+            // position): start again from the slot, which kept every change the target does not hold
+            stopStream(cutoverId);
         }
         SyncNames names = SyncNames.of(cutoverId);
         if (!SourceSlots.slotExists(src, names)) {
@@ -403,6 +405,10 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
         Running started = new Running(stream, watch, ticking);
         streams.put(cutoverId, started);
         return started;
+    }
+
+    private static boolean usable(Running running) {
+        return running != null && running.stream().failure() == null && !running.stream().held();
     }
 
     private void requireHealthy(String cutoverId, Running running) {

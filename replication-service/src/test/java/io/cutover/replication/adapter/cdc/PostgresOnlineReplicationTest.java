@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.cutover.kit.Progress;
+import io.cutover.kit.jdbc.ChangedKeys;
 import io.cutover.replication.adapter.jdbc.PostgresDataTransfer;
 import io.cutover.replication.application.OnlineReplication;
 import io.cutover.schemas.DatabaseEndpoint;
@@ -177,6 +178,32 @@ class PostgresOnlineReplicationTest {
         assertThatThrownBy(() -> replication.finish("c-past", source, target, false))
                 .as("asked again, it still says so, and drops what it is asked to")
                 .hasMessageEndingWith("stream stopped; slot and publication of c-past dropped from the source");
+    }
+
+    @Test
+    void aDrainSentAgainAfterOneThatDidNotEndStartsTheStreamAgainAndMissesNothing() throws Exception {
+        DatabaseEndpoint source = source("on_redrain_src", 20);
+        DatabaseEndpoint target = TestPostgres.database("on_redrain_tgt");
+        replication.start("c-redrain", source, target, List.of(), 2, SYNC, new Progress());
+        replication.awaitCatchUp("c-redrain", source, target, List.of(), SYNC, 2_000, 60_000, new Progress());
+        fence("on_redrain_src");
+        replication.drain("c-redrain", source, target, List.of(), SYNC, Instant.now().plusSeconds(30),
+                new Progress());
+        // as if that drain had died before it noted its end; meanwhile a session the fence did not reach writes,
+        // which the held stream skipped
+        TestPostgres.sql("on_redrain_tgt", "UPDATE " + ChangedKeys.SYNC + " SET drained_lsn = NULL");
+        TestPostgres.sql("on_redrain_src", "SET default_transaction_read_only = off",
+                "INSERT INTO events (kind) VALUES ('between the drains')");
+
+        OnlineReplication.Result again = replication.drain("c-redrain", source, target, List.of(), SYNC,
+                Instant.now().plusSeconds(60), new Progress());
+
+        assertThat(again.summary()).startsWith("target applied the source's final position");
+        assertSame("on_redrain_src", "on_redrain_tgt");
+        try (Connection t = TestPostgres.connect("on_redrain_tgt")) {
+            assertThat(Sql.one(t, "SELECT count(*) FROM events WHERE kind = 'between the drains'")).isEqualTo("1");
+        }
+        assertThat(replication.finish("c-redrain", source, target, false).summary()).startsWith("stream stopped");
     }
 
     @Test
