@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import io.cutover.kit.Progress;
@@ -39,6 +41,8 @@ public final class PostgresContentValidation implements DataValidation {
     static final int EXAMPLES = 10;
     /** Keys compared per query when only some rows are compared. */
     static final int KEYS_PER_QUERY = 1_000;
+    /** Tables of selected keys compared at once. */
+    static final int TABLES_AT_ONCE = 4;
     /** Differing keys a baseline pass keeps per table; beyond them the next pass compares the whole table. */
     static final int MAX_RECHECK = 100_000;
 
@@ -100,16 +104,37 @@ public final class PostgresContentValidation implements DataValidation {
                 shapes.put(table, List.of(src.submit(c -> TableShape.of(c, table)),
                         tgt.submit(c -> TableShape.of(c, table))));
             }
-            for (Map.Entry<String, ChangedKeys.Selection> e : selected.entrySet()) {
-                TableCheck check = new TableCheck(src, tgt, e.getKey(), progress);
-                List<Future<TableShape>> shape = shapes.get(e.getKey());
-                TableValidation result = e.getValue().whole() ? check.run()
-                        : check.runKeys(e.getValue().keys(), get(shape.get(0)), get(shape.get(1)));
-                results.add(result);
-                if (!DataValidation.equal(result)) {
-                    differing.put(e.getKey(), check.recheck());
+            // the tables of selected keys are compared side by side (at the switch, a query or two per side each),
+            // while the tables compared whole go one after the other here
+            ExecutorService tablesAtOnce = Executors.newFixedThreadPool(Math.max(1, Math.min(TABLES_AT_ONCE,
+                    selected.size())), r -> {
+                Thread t = new Thread(r, "cutover-validate-tables");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                Map<String, TableCheck> checks = new LinkedHashMap<>();
+                Map<String, Future<TableValidation>> keyed = new HashMap<>();
+                for (Map.Entry<String, ChangedKeys.Selection> e : selected.entrySet()) {
+                    TableCheck check = new TableCheck(src, tgt, e.getKey(), progress);
+                    checks.put(e.getKey(), check);
+                    List<Future<TableShape>> shape = shapes.get(e.getKey());
+                    if (!e.getValue().whole()) {
+                        keyed.put(e.getKey(), tablesAtOnce.submit(() -> check.runKeys(e.getValue().keys(),
+                                get(shape.get(0)), get(shape.get(1)))));
+                    }
                 }
-                progress.add("tablesDone", 1);
+                for (Map.Entry<String, TableCheck> e : checks.entrySet()) {
+                    Future<TableValidation> running = keyed.get(e.getKey());
+                    TableValidation result = running == null ? e.getValue().run() : get(running);
+                    results.add(result);
+                    if (!DataValidation.equal(result)) {
+                        differing.put(e.getKey(), e.getValue().recheck());
+                    }
+                    progress.add("tablesDone", 1);
+                }
+            } finally {
+                tablesAtOnce.shutdownNow();
             }
         }
         return new Pass(results, differing);
