@@ -12,7 +12,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -21,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.cutover.kit.Futures;
 import io.cutover.kit.Jobs;
 import io.cutover.kit.Progress;
 import io.cutover.kit.WorkInterruptedException;
@@ -245,11 +245,7 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
         }
 
         Connection get() throws Exception {
-            try {
-                return connection.get();
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof Exception cause ? cause : e;
-            }
+            return Futures.await(connection);
         }
 
         @Override

@@ -10,7 +10,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -19,6 +18,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyOut;
 
+import io.cutover.kit.Futures;
 import io.cutover.kit.Progress;
 import io.cutover.kit.jdbc.Databases;
 import io.cutover.replication.application.DataTransfer;
@@ -157,12 +157,10 @@ public final class PostgresDataTransfer implements DataTransfer {
                 results.add(pool.submit(() -> copyTable(cutoverId, source, target, t, snapshot, progress)));
             }
             for (Future<long[]> f : results) {
-                long[] r = f.get();
+                long[] r = Futures.await(f);
                 rows += r[0];
                 bytes += r[1];
             }
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
         } finally {
             pool.shutdownNow();
         }

@@ -7,11 +7,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import io.cutover.kit.Futures;
 import io.cutover.kit.jdbc.Databases;
 import io.cutover.schemas.DatabaseEndpoint;
 
@@ -199,10 +199,8 @@ final class SchemaCopier {
                     results.add(pool.submit(() -> apply(target, p, threads > 1)));
                 }
                 for (Future<Boolean> f : results) {
-                    applied += f.get() ? 1 : 0;
+                    applied += Futures.await(f) ? 1 : 0;
                 }
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof Exception cause ? cause : e;
             } finally {
                 pool.shutdownNow();
             }

@@ -146,13 +146,9 @@ class PostgresOnlineReplicationTest {
 
     @Test
     void aWriteThatGetsPastTheFenceAfterTheDrainIsNotAppliedAndTheStopNamesIt() throws Exception {
-        DatabaseEndpoint source = source("on_past_src", 20);
-        DatabaseEndpoint target = TestPostgres.database("on_past_tgt");
-        replication.start("c-past", source, target, List.of(), 2, SYNC, new Progress());
-        replication.awaitCatchUp("c-past", source, target, List.of(), SYNC, 2_000, 60_000, new Progress());
-        fence("on_past_src");
-        OnlineReplication.Result drained = replication.drain("c-past", source, target, List.of(), SYNC,
-                Instant.now().plusSeconds(30), new Progress());
+        OnlineReplication.Result drained = drainedSync("on_past", "c-past");
+        DatabaseEndpoint source = TestPostgres.endpoint("on_past_src");
+        DatabaseEndpoint target = TestPostgres.endpoint("on_past_tgt");
         assertSame("on_past_src", "on_past_tgt");
         OnlineReplication.Result again = replication.drain("c-past", source, target, List.of(), SYNC,
                 Instant.now().plusSeconds(30), new Progress());
@@ -182,13 +178,9 @@ class PostgresOnlineReplicationTest {
 
     @Test
     void aDrainSentAgainAfterOneThatDidNotEndStartsTheStreamAgainAndMissesNothing() throws Exception {
-        DatabaseEndpoint source = source("on_redrain_src", 20);
-        DatabaseEndpoint target = TestPostgres.database("on_redrain_tgt");
-        replication.start("c-redrain", source, target, List.of(), 2, SYNC, new Progress());
-        replication.awaitCatchUp("c-redrain", source, target, List.of(), SYNC, 2_000, 60_000, new Progress());
-        fence("on_redrain_src");
-        replication.drain("c-redrain", source, target, List.of(), SYNC, Instant.now().plusSeconds(30),
-                new Progress());
+        drainedSync("on_redrain", "c-redrain");
+        DatabaseEndpoint source = TestPostgres.endpoint("on_redrain_src");
+        DatabaseEndpoint target = TestPostgres.endpoint("on_redrain_tgt");
         // as if that drain had died before it noted its end; meanwhile a session the fence did not reach writes,
         // which the held stream skipped
         TestPostgres.sql("on_redrain_tgt", "UPDATE " + ChangedKeys.SYNC + " SET drained_lsn = NULL");
@@ -505,6 +497,17 @@ class PostgresOnlineReplicationTest {
                 assertThat(Sql.digest(t, table)).as(table).isEqualTo(Sql.digest(s, table));
             }
         }
+    }
+
+    /** A sync from name_src (with a few rows) to name_tgt, started, caught up, fenced on the source and drained. */
+    private OnlineReplication.Result drainedSync(String name, String cutoverId) throws Exception {
+        DatabaseEndpoint source = source(name + "_src", 20);
+        DatabaseEndpoint target = TestPostgres.database(name + "_tgt");
+        replication.start(cutoverId, source, target, List.of(), 2, SYNC, new Progress());
+        replication.awaitCatchUp(cutoverId, source, target, List.of(), SYNC, 2_000, 60_000, new Progress());
+        fence(name + "_src");
+        return replication.drain(cutoverId, source, target, List.of(), SYNC, Instant.now().plusSeconds(30),
+                new Progress());
     }
 
     private static void fence(String db) throws Exception {

@@ -15,11 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import io.cutover.kit.Futures;
 import io.cutover.kit.Progress;
 import io.cutover.kit.jdbc.ChangedKeys;
 import io.cutover.kit.jdbc.Databases;
@@ -94,7 +94,7 @@ public final class PostgresContentValidation implements DataValidation {
             // every connection of both sides opens at once, while one of the target's reads the selection
             src.openAll();
             tgt.openAll();
-            Map<String, ChangedKeys.Selection> selected = get(tgt.submit(selector::select));
+            Map<String, ChangedKeys.Selection> selected = Futures.await(tgt.submit(selector::select));
             progress.set("tables", selected.size());
             progress.set("rowsEstimated", selected.values().stream().mapToLong(s -> s.keys().size()).sum());
             progress.set("startedAtMillis", System.currentTimeMillis());
@@ -121,12 +121,12 @@ public final class PostgresContentValidation implements DataValidation {
                     List<Future<TableShape>> shape = shapes.get(e.getKey());
                     if (!e.getValue().whole()) {
                         keyed.put(e.getKey(), tablesAtOnce.submit(() -> check.runKeys(e.getValue().keys(),
-                                get(shape.get(0)), get(shape.get(1)))));
+                                Futures.await(shape.get(0)), Futures.await(shape.get(1)))));
                     }
                 }
                 for (Map.Entry<String, TableCheck> e : checks.entrySet()) {
                     Future<TableValidation> running = keyed.get(e.getKey());
-                    TableValidation result = running == null ? e.getValue().run() : get(running);
+                    TableValidation result = running == null ? e.getValue().run() : Futures.await(running);
                     results.add(result);
                     if (!DataValidation.equal(result)) {
                         differing.put(e.getKey(), e.getValue().recheck());
@@ -138,14 +138,6 @@ public final class PostgresContentValidation implements DataValidation {
             }
         }
         return new Pass(results, differing);
-    }
-
-    private static <T> T get(Future<T> f) throws Exception {
-        try {
-            return f.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
     }
 
     /** Rows to compare, from the planner's statistics: enough for an ETA, not used for any verdict. */
@@ -191,14 +183,14 @@ public final class PostgresContentValidation implements DataValidation {
             String count = "SELECT count(*) FROM " + Databases.qualified(table);
             Future<Long> sourceRows = src.submit(c -> single(c, count));
             Future<Long> targetRows = tgt.submit(c -> single(c, count));
-            TableShape source = get(src.submit(c -> TableShape.of(c, table)));
-            TableShape target = get(tgt.submit(c -> TableShape.of(c, table)));
+            TableShape source = Futures.await(src.submit(c -> TableShape.of(c, table)));
+            TableShape target = Futures.await(tgt.submit(c -> TableShape.of(c, table)));
             TableShape shape = source.sameKeyCollations(target) ? source : source.inByteOrder();
             progress.summary("comparing " + table);
-            int ranges = shape.keys().isEmpty() ? compareMultiset(shape, get(sourceRows))
-                    : compareRanges(shape, get(sourceRows));
-            long rows = get(sourceRows);
-            return new TableValidation(table, rows, get(targetRows), rows, ranges, missing, extra, different,
+            int ranges = shape.keys().isEmpty() ? compareMultiset(shape, Futures.await(sourceRows))
+                    : compareRanges(shape, Futures.await(sourceRows));
+            long rows = Futures.await(sourceRows);
+            return new TableValidation(table, rows, Futures.await(targetRows), rows, ranges, missing, extra, different,
                     (System.nanoTime() - started) / 1_000_000, List.copyOf(examples));
         }
 
@@ -236,8 +228,8 @@ public final class PostgresContentValidation implements DataValidation {
                     sourceRows.add(src.submit(c -> hashesOf(c, sql, next, shape)));
                     targetRows.add(tgt.submit(c -> hashesOf(c, sql, next, shape)));
                 }
-                Map<List<String>, Long> s = get(sourceRows.poll());
-                Map<List<String>, Long> t = get(targetRows.poll());
+                Map<List<String>, Long> s = Futures.await(sourceRows.poll());
+                Map<List<String>, Long> t = Futures.await(targetRows.poll());
                 foundOnSource += s.size();
                 foundOnTarget += t.size();
                 compareKeyed(shape, s, t);
@@ -268,7 +260,7 @@ public final class PostgresContentValidation implements DataValidation {
 
         private int compareRanges(TableShape shape, long rows) throws Exception {
             List<KeyRange> ranges = shape.integerLeadingKey() ? integerRanges(shape, rows)
-                    : ranges(shape, get(src.submit(c -> boundaries(c, shape))));
+                    : ranges(shape, Futures.await(src.submit(c -> boundaries(c, shape))));
             String sql = "SELECT count(*), coalesce(bit_xor(" + shape.rowHash() + "), 0) FROM " + shape.from()
                     + " WHERE ";
             List<Future<long[]>> sourceHashes = new ArrayList<>();
@@ -279,8 +271,8 @@ public final class PostgresContentValidation implements DataValidation {
             }
             int hashed = ranges.size();
             for (int i = 0; i < ranges.size(); i++) {
-                long[] s = get(sourceHashes.get(i));
-                long[] t = get(targetHashes.get(i));
+                long[] s = Futures.await(sourceHashes.get(i));
+                long[] t = Futures.await(targetHashes.get(i));
                 compared(s[0]);
                 if (s[0] != t[0] || s[1] != t[1]) {
                     hashed += narrow(shape, sql, ranges.get(i), Math.max(s[0], t[0]));
@@ -310,8 +302,8 @@ public final class PostgresContentValidation implements DataValidation {
             for (KeyRange half : List.of(new KeyRange(range.from(), List.of(mid)), new KeyRange(List.of(mid), range.to()))) {
                 Future<long[]> s = src.submit(c -> countAndHash(c, sql + half.where(shape), half));
                 Future<long[]> t = tgt.submit(c -> countAndHash(c, sql + half.where(shape), half));
-                long[] a = get(s);
-                long[] b = get(t);
+                long[] a = Futures.await(s);
+                long[] b = Futures.await(t);
                 if (a[0] != b[0] || a[1] != b[1]) {
                     hashed += narrow(shape, sql, half, Math.max(a[0], b[0]));
                 }
@@ -329,8 +321,8 @@ public final class PostgresContentValidation implements DataValidation {
             String sql = "SELECT min(" + leading + "), max(" + leading + ") FROM " + shape.from();
             Future<long[]> s = src.submit(c -> minMax(c, sql));
             Future<long[]> t = tgt.submit(c -> minMax(c, sql));
-            long[] a = get(s);
-            long[] b = get(t);
+            long[] a = Futures.await(s);
+            long[] b = Futures.await(t);
             long min = Math.min(a[0], b[0]);
             long max = Math.max(a[1], b[1]);
             if (min > max) {
@@ -387,7 +379,7 @@ public final class PostgresContentValidation implements DataValidation {
                     + " WHERE " + range.where(shape) + " ORDER BY " + shape.keyOrder();
             Future<Map<List<String>, Long>> s = src.submit(c -> keyedHashes(c, sql, range, shape));
             Future<Map<List<String>, Long>> t = tgt.submit(c -> keyedHashes(c, sql, range, shape));
-            compareKeyed(shape, get(s), get(t));
+            compareKeyed(shape, Futures.await(s), Futures.await(t));
         }
 
         /** Names the rows missing on the target, extra on it, or different, and keeps their keys. */
@@ -432,8 +424,8 @@ public final class PostgresContentValidation implements DataValidation {
                     }
                 }
             };
-            List<String> s = get(src.submit(read));
-            List<String> t = get(tgt.submit(read));
+            List<String> s = Futures.await(src.submit(read));
+            List<String> t = Futures.await(tgt.submit(read));
             List<String> names = new ArrayList<>();
             for (int i = 0; i < s.size(); i++) {
                 if (!Objects.equals(s.get(i), t.get(i))) {
@@ -452,8 +444,8 @@ public final class PostgresContentValidation implements DataValidation {
                     + shape.rowHash() + " AS h FROM " + shape.from() + ") s GROUP BY 1";
             Future<Map<Integer, String>> s = src.submit(c -> bucketSums(c, sql));
             Future<Map<Integer, String>> t = tgt.submit(c -> bucketSums(c, sql));
-            Map<Integer, String> source = get(s);
-            Map<Integer, String> target = get(t);
+            Map<Integer, String> source = Futures.await(s);
+            Map<Integer, String> target = Futures.await(t);
             compared(rows);
             for (int b = 0; b < buckets; b++) {
                 if (!Objects.equals(source.get(b), target.get(b))) {
@@ -475,8 +467,8 @@ public final class PostgresContentValidation implements DataValidation {
                 }
                 return rows;
             };
-            Map<String, Long> source = get(src.submit(read));
-            Map<String, Long> target = get(tgt.submit(read));
+            Map<String, Long> source = Futures.await(src.submit(read));
+            Map<String, Long> target = Futures.await(tgt.submit(read));
             for (var e : source.entrySet()) {
                 long surplus = e.getValue() - target.getOrDefault(e.getKey(), 0L);
                 if (surplus > 0) {

@@ -2,11 +2,11 @@ package io.cutover.validation.adapter.kafka;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 import org.apache.avro.specific.SpecificRecord;
 
+import io.cutover.kit.Futures;
 import io.cutover.kit.Progress;
 import io.cutover.schemas.DataValidationFailed;
 import io.cutover.schemas.TableValidation;
@@ -41,13 +41,13 @@ final class DataComparison {
             try {
                 rows = online.validate(v, progress);
             } catch (Exception e) {
-                List<String> differences = result(schema);
+                List<String> differences = Futures.await(schema);
                 if (!differences.isEmpty()) {
                     return schemaDiffers(differences);
                 }
                 throw e;
             }
-            List<String> differences = result(schema);
+            List<String> differences = Futures.await(schema);
             return differences.isEmpty() ? rows : schemaDiffers(differences);
         }
         List<String> schema = SchemaParity.differences(v.getSource(), v.getTarget(), v.getTables());
@@ -60,14 +60,6 @@ final class DataComparison {
         long started = System.nanoTime();
         List<TableValidation> tables = data.validate(v.getSource(), v.getTarget(), v.getTables(), progress);
         return ValidationListener.validated(new ValidationReport(tables, (System.nanoTime() - started) / 1_000_000));
-    }
-
-    private static List<String> result(FutureTask<List<String>> schema) throws Exception {
-        try {
-            return schema.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
     }
 
     private static SpecificRecord schemaDiffers(List<String> differences) {
