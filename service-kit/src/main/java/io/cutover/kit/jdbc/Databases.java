@@ -4,7 +4,9 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -91,6 +93,21 @@ public final class Databases {
     /** The schemas that schema.table names live in, in first-seen order. */
     public static List<String> schemasOf(List<String> tables) {
         return tables.stream().map(t -> t.substring(0, t.indexOf('.'))).distinct().toList();
+    }
+
+    /**
+     * The roles whose own setting (for every database, or for this one) turns default_transaction_read_only off:
+     * it wins over the database's, so a write fence would not hold for their new sessions. Null when none.
+     */
+    public static String rolesWritableDespiteReadOnly(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
+                SELECT string_agg(DISTINCT r.rolname, ', ') FROM pg_db_role_setting s
+                JOIN pg_roles r ON r.oid = s.setrole, unnest(s.setconfig) c
+                WHERE s.setdatabase IN (0, (SELECT oid FROM pg_database WHERE datname = current_database()))
+                  AND c LIKE 'default_transaction_read_only=%' AND NOT split_part(c, '=', 2)::boolean""")) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     /** Where Cutover keeps its checkpoints inside the target database. */

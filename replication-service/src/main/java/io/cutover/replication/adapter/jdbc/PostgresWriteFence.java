@@ -28,13 +28,31 @@ public final class PostgresWriteFence implements WriteFence {
         return "source " + Databases.describe(source) + " is read-only; " + ended + " open sessions ended";
     }
 
+    /**
+     * A role's own setting wins over the database's: one that sets default_transaction_read_only off would start
+     * writable sessions on the fenced source. Read from the catalog, for every role at once, inside the write stall
+     * and without a session of its own.
+     */
+    private static void requireNoRoleOptsOut(Connection c, DatabaseEndpoint source) throws SQLException {
+        String roles = Databases.rolesWritableDespiteReadOnly(c);
+        if (roles != null) {
+            throw new SQLException("roles " + roles + " set default_transaction_read_only off for themselves, which"
+                    + " wins over the database's setting: their new sessions on " + Databases.describe(source)
+                    + " would not be read-only. Reset it (ALTER ROLE ... RESET default_transaction_read_only) or keep"
+                    + " those roles from the source, then try again");
+        }
+    }
+
     @Override
     public String unfence(DatabaseEndpoint source) throws SQLException {
         int ended = setReadOnlyDefault(source, "RESET default_transaction_read_only", "off");
         return "source " + Databases.describe(source) + " takes writes again; " + ended + " read-only sessions ended";
     }
 
-    /** Changes the database's default, ends the sessions that have the old one, checks a new session has the new. */
+    /**
+     * Changes the database's default and ends the sessions that have the old one. A fence then checks that no role
+     * opts out of it; an unfence, that a new session has the new default.
+     */
     private static int setReadOnlyDefault(DatabaseEndpoint source, String change, String expected)
             throws SQLException {
         try (Connection c = Databases.open(source); Statement st = c.createStatement()) {
@@ -43,7 +61,11 @@ public final class PostgresWriteFence implements WriteFence {
             st.execute("SET lock_timeout = '200ms'");
             alter(st, "ALTER DATABASE " + Databases.quote(source.getDatabase()) + " " + change);
             int ended = endOtherSessions(st);
-            verify(source, expected);
+            if (expected.equals("on")) {
+                requireNoRoleOptsOut(c, source);
+            } else {
+                verify(source, expected);
+            }
             return ended;
         }
     }
@@ -72,7 +94,7 @@ public final class PostgresWriteFence implements WriteFence {
         }
     }
 
-    /** A fresh session must see the new default, else the fence did not take. */
+    /** A fresh session must see the new default, else the change did not take. */
     private static void verify(DatabaseEndpoint source, String expected) throws SQLException {
         try (Connection c = Databases.open(source); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SHOW default_transaction_read_only")) {

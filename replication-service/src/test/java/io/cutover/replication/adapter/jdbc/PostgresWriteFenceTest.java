@@ -44,6 +44,27 @@ class PostgresWriteFenceTest {
     }
 
     @Test
+    void aRoleWhoseOwnSettingKeepsItWritableFailsTheFenceNamingIt() throws Exception {
+        DatabaseEndpoint source = TestPostgres.database("fence_roles");
+        // only in this database, so that no other test's fence sees it; set from another database, which stays
+        // writable while this one is fenced
+        TestPostgres.sql("postgres", "DROP ROLE IF EXISTS fence_app", "CREATE ROLE fence_app LOGIN",
+                "ALTER ROLE fence_app IN DATABASE fence_roles SET default_transaction_read_only = off");
+        try {
+            assertThatThrownBy(() -> fence.fence(source))
+                    .hasMessageStartingWith("roles fence_app set default_transaction_read_only off for themselves")
+                    .hasMessageContaining("ALTER ROLE ... RESET default_transaction_read_only");
+
+            TestPostgres.sql("postgres", "ALTER ROLE fence_app IN DATABASE fence_roles SET"
+                    + " default_transaction_read_only = on");
+            assertThat(fence.fence(source)).contains("is read-only");
+        } finally {
+            fence.unfence(source);
+            TestPostgres.sql("postgres", "DROP ROLE fence_app");
+        }
+    }
+
+    @Test
     void fencingTwiceAndUnfencingANeverFencedSourceBothSucceed() throws Exception {
         DatabaseEndpoint source = TestPostgres.database("fence_twice");
 

@@ -102,6 +102,14 @@ public final class PostgresReadiness implements Readiness {
                 problems.add(where + ": " + source.getUser() + " may not fence writes: it must own the database "
                         + "or be a superuser to make it read-only");
             }
+            String writable = Databases.rolesWritableDespiteReadOnly(c);
+            if (writable == null) {
+                passed.add(where + ": no role keeps its sessions writable when the database is made read-only");
+            } else {
+                problems.add(where + ": roles " + writable + " set default_transaction_read_only off for themselves,"
+                        + " which wins over the write fence: reset it (ALTER ROLE ... RESET"
+                        + " default_transaction_read_only) before the cutover");
+            }
             long size = Long.parseLong(text(c, "SELECT pg_database_size(current_database())"));
             return new SourceFacts(version, pairs(c, "SELECT extname, extversion FROM pg_extension "
                     + "WHERE extname <> 'plpgsql'"), size);

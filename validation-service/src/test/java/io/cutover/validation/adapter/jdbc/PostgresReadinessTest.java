@@ -49,7 +49,7 @@ class PostgresReadinessTest {
                 List.of("public.orders"), List.of(), List.of());
         String port = String.valueOf(TestPostgres.port());
         assertThat(ok.problems()).isEmpty();
-        assertThat(ok.passed()).hasSize(13).contains(
+        assertThat(ok.passed()).hasSize(14).contains(
                 "source host 127.0.0.1 resolves to 127.0.0.1",
                 "target 127.0.0.1:" + port + " does not offer TLS; the plan does not require it",
                 "target 127.0.0.1:" + port + "/postgres has no user tables yet")
@@ -104,6 +104,21 @@ class PostgresReadinessTest {
                 "source 127.0.0.1:" + TestPostgres.port() + "/src: reader cannot read public.secrets",
                 "source 127.0.0.1:" + TestPostgres.port() + "/src: reader may not fence writes: it must own the "
                         + "database or be a superuser to make it read-only");
+    }
+
+    @Test
+    void aRoleThatKeepsItsSessionsWritableDespiteTheFenceIsNamed() throws SQLException {
+        sql("postgres", "ALTER ROLE reader IN DATABASE src SET default_transaction_read_only = off");
+        try {
+            Readiness.Report r = readiness.check(endpoint("src"), endpoint("postgres"), List.of("public.orders"),
+                    List.of(), List.of());
+
+            assertThat(r.problems()).containsExactly("source 127.0.0.1:" + TestPostgres.port() + "/src: roles reader"
+                    + " set default_transaction_read_only off for themselves, which wins over the write fence: reset"
+                    + " it (ALTER ROLE ... RESET default_transaction_read_only) before the cutover");
+        } finally {
+            sql("postgres", "ALTER ROLE reader IN DATABASE src RESET default_transaction_read_only");
+        }
     }
 
     @Test
