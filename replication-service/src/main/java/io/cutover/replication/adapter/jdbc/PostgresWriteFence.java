@@ -50,8 +50,8 @@ public final class PostgresWriteFence implements WriteFence {
     }
 
     /**
-     * Changes the database's default and ends the sessions that have the old one. A fence then checks that no role
-     * opts out of it; an unfence, that a new session has the new default.
+     * Changes the database's default and ends the sessions that have the old one. A fence first checks that no role
+     * opts out of it; an unfence then checks that a new session has the new default.
      */
     private static int setReadOnlyDefault(DatabaseEndpoint source, String change, String expected)
             throws SQLException {
@@ -59,11 +59,12 @@ public final class PostgresWriteFence implements WriteFence {
             st.execute(READ_WRITE);
             // never queue behind a long transaction while every other session queues behind us: retry instead
             st.execute("SET lock_timeout = '200ms'");
+            if (expected.equals("on")) {
+                requireNoRoleOptsOut(c, source); // before any session is ended for nothing
+            }
             alter(st, "ALTER DATABASE " + Databases.quote(source.getDatabase()) + " " + change);
             int ended = endOtherSessions(st);
-            if (expected.equals("on")) {
-                requireNoRoleOptsOut(c, source);
-            } else {
+            if (expected.equals("off")) {
                 verify(source, expected);
             }
             return ended;

@@ -54,6 +54,9 @@ class PostgresWriteFenceTest {
             assertThatThrownBy(() -> fence.fence(source))
                     .hasMessageStartingWith("roles fence_app set default_transaction_read_only off for themselves")
                     .hasMessageContaining("ALTER ROLE ... RESET default_transaction_read_only");
+            try (Connection c = TestPostgres.connect("fence_roles")) {
+                Sql.execute(c, "CREATE TABLE still_writable (v int)"); // refused before it changed anything
+            }
 
             TestPostgres.sql("postgres", "ALTER ROLE fence_app IN DATABASE fence_roles SET"
                     + " default_transaction_read_only = on");
