@@ -1,5 +1,7 @@
 package io.cutover.kit;
 
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
@@ -7,6 +9,21 @@ import java.util.concurrent.Future;
 public final class Futures {
 
     private Futures() {
+    }
+
+    /** Runs the work on a daemon thread of its own, named for thread dumps. */
+    public static <T> CompletableFuture<T> onItsOwnThread(String name, Callable<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.complete(work.call());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
+        return result;
     }
 
     /** The result, or the work's own failure rather than the wrapper the future puts around it. */

@@ -230,18 +230,10 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
     /** A connection opening on a thread of its own; closed once open, whenever that is, when no longer wanted. */
     private static final class Opening implements AutoCloseable {
 
-        private final CompletableFuture<Connection> connection = new CompletableFuture<>();
+        private final CompletableFuture<Connection> connection;
 
         Opening(Callable<Connection> open) {
-            Thread opening = new Thread(() -> {
-                try {
-                    connection.complete(open.call());
-                } catch (Throwable e) {
-                    connection.completeExceptionally(e);
-                }
-            }, "cutover-open");
-            opening.setDaemon(true);
-            opening.start();
+            connection = Futures.onItsOwnThread("cutover-open", open);
         }
 
         Connection get() throws Exception {

@@ -112,7 +112,7 @@ final class SourceSlots {
                 FROM pg_logical_slot_peek_binary_changes(?, NULL, NULL, 'proto_version', '1',
                                                          'publication_names', ?)
                 WHERE lsn > ?::pg_lsn AND get_byte(data, 0) IN (73, 85, 68, 84)""";
-        for (int attempt = 1; ; attempt++) {
+        return onceLetGo(() -> {
             try (PreparedStatement ps = source.prepareStatement(sql)) {
                 ps.setString(1, names.slot());
                 ps.setString(2, names.publication());
@@ -124,6 +124,21 @@ final class SourceSlots {
                             count, count == 1 ? "" : "s", Lsn.text(position), rs.getString(2),
                             rs.getString(3) == null ? "" : ", on " + rs.getString(3));
                 }
+            }
+        });
+    }
+
+    /** Work on the slot that a walsender still holds it from: it lets go a moment after it is told to. */
+    @FunctionalInterface
+    private interface SlotWork<T> {
+        T run() throws SQLException;
+    }
+
+    /** Runs the work, again every 10 ms (for 5 s at most) while the slot is still in use. */
+    private static <T> T onceLetGo(SlotWork<T> work) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return work.run();
             } catch (SQLException e) {
                 if (attempt >= 500 || !"55006".equals(e.getSQLState())) {
                     throw e;
@@ -141,20 +156,13 @@ final class SourceSlots {
             end.setString(1, names.slot());
             end.execute();
         }
-        for (int attempt = 1; ; attempt++) {
+        onceLetGo(() -> {
             try (PreparedStatement drop = source.prepareStatement(
                     "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ?")) {
                 drop.setString(1, names.slot());
-                drop.execute();
-                break;
-            } catch (SQLException e) {
-                // a terminated walsender lets go of its slot a moment after it is told to
-                if (attempt >= 500 || !"55006".equals(e.getSQLState())) {
-                    throw e;
-                }
-                sleep(10);
+                return drop.execute();
             }
-        }
+        });
         execute(source, "DROP PUBLICATION IF EXISTS " + Databases.quote(names.publication()));
     }
 

@@ -2,7 +2,7 @@ package io.cutover.validation.adapter.kafka;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.Future;
 
 import org.apache.avro.specific.SpecificRecord;
 
@@ -32,11 +32,8 @@ final class DataComparison {
      */
     SpecificRecord validate(ValidateData v, Progress progress) throws Exception {
         if (v.getOnline() != null && v.getOnline().getFinalPass()) {
-            FutureTask<List<String>> schema = new FutureTask<>(() -> SchemaParity.differences(v.getSource(),
-                    v.getTarget(), v.getTables()));
-            Thread comparing = new Thread(schema, "cutover-schema-parity");
-            comparing.setDaemon(true);
-            comparing.start();
+            Future<List<String>> schema = Futures.onItsOwnThread("cutover-schema-parity",
+                    () -> SchemaParity.differences(v.getSource(), v.getTarget(), v.getTables()));
             SpecificRecord rows;
             try {
                 rows = online.validate(v, progress);
