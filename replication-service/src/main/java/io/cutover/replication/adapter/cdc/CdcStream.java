@@ -2,7 +2,6 @@ package io.cutover.replication.adapter.cdc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -63,7 +62,7 @@ final class CdcStream implements AutoCloseable {
         SyncState.Row applied = SyncState.read(apply, cutoverId);
         long position = applied.appliedLsn();
         stats.startAt(position);
-        applier = new ChangeApplier(cutoverId, apply, applied, stats);
+        applier = new ChangeApplier(cutoverId, apply, applied, stats, this::applyFailed);
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(properties())
                 .using((success, message, error) -> {
@@ -87,27 +86,35 @@ final class CdcStream implements AutoCloseable {
             return; // nothing marked: a change past the fence stays in the slot, where the stop looks for it
         }
         try {
-            List<SourceRecord> records = new ArrayList<>(events.size());
+            // the target holds what a commit ended since the last batch: the slot may let it go
+            RecordChangeEvent<SourceRecord> committed = applier.takeCommitted();
+            if (committed != null) {
+                committer.markProcessed(committed);
+            }
             long received = 0;
             for (RecordChangeEvent<SourceRecord> e : events) {
-                records.add(e.record());
                 received = Math.max(received, position(e.record()));
             }
             stats.received(received);
             long started = System.nanoTime();
-            int committed = applier.apply(records);
+            applier.apply(events);
             stats.busy(System.nanoTime() - started);
-            if (committed >= 0) {
-                committer.markProcessed(events.get(committed));
-            }
             committer.markBatchFinished();
         } catch (Throwable e) {
             // never let it escape: the engine would skip these records for good
-            if (!(e instanceof SQLException) && !(e instanceof ChangeApplier.SchemaDriftException)) {
-                log.error("cutover {}: the apply failed unexpectedly", cutoverId, e);
-            }
-            fail("applying changes to the target failed: " + Jobs.describe(e));
+            applyFailed(e);
         }
+    }
+
+    /** The apply failed, here or in a commit of its writer: the stream stops. */
+    private void applyFailed(Throwable e) {
+        if (stopping || e instanceof ChangeApplier.EarlierCommitFailed) {
+            return; // a commit cut off by the stop, or one whose failure the writer reported
+        }
+        if (!(e instanceof SQLException) && !(e instanceof ChangeApplier.SchemaDriftException)) {
+            log.error("cutover {}: the apply failed unexpectedly", cutoverId, e);
+        }
+        fail("applying changes to the target failed: " + Jobs.describe(e));
     }
 
     /**

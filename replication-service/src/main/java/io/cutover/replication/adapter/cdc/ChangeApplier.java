@@ -13,6 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.apache.kafka.connect.data.Field;
@@ -22,6 +30,7 @@ import org.apache.kafka.connect.source.SourceRecord;
 
 import io.cutover.kit.jdbc.ChangedKeys;
 import io.cutover.kit.jdbc.Databases;
+import io.debezium.engine.RecordChangeEvent;
 
 /**
  * Applies Debezium change events to the target. Target transactions end only at source transaction boundaries, and
@@ -42,6 +51,12 @@ import io.cutover.kit.jdbc.Databases;
  * it at an earlier position than the repeat's end), are dropped unapplied. A transaction too large to keep is
  * applied while it arrives, under a savepoint while repeats are possible, and undone if its end shows it was
  * applied before.
+ *
+ * <p>A batch's commit (its statements, the keys it touched, its position, COMMIT) runs on a thread of its own, the
+ * writer, while the stream reads and folds the next batch: the target's work and the folding overlap instead of
+ * taking turns. Anything else that uses the connection waits for that commit first, so the target sees everything
+ * in stream order. The stream marks a record processed only once the commit holding its position has ended, and a
+ * commit that fails stops the stream.
  */
 final class ChangeApplier implements AutoCloseable {
 
@@ -64,6 +79,13 @@ final class ChangeApplier implements AutoCloseable {
     static final class SchemaDriftException extends IllegalStateException {
         SchemaDriftException(String message) {
             super(message);
+        }
+    }
+
+    /** The writer's commit of an earlier batch failed (and has stopped the stream): nothing more is applied. */
+    static final class EarlierCommitFailed extends IllegalStateException {
+        EarlierCommitFailed(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
@@ -102,17 +124,32 @@ final class ChangeApplier implements AutoCloseable {
     /** Each change's target table by its envelope schema, one per source table until that table's schema changes. */
     private final Map<Schema, TargetTables.Shape> shapeBySchema = new IdentityHashMap<>();
     /** Row schemas found to have their target table's columns. */
-    private final Set<Schema> sameColumns = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<Schema> sameColumns =
+            Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>())); // the writer's too
     /** Keys of the rows the uncommitted transactions touched, per table; tables touched as a whole. */
     private final Map<String, Set<List<String>>> touched = new LinkedHashMap<>();
     private final Set<String> wholeTables = new LinkedHashSet<>();
-    private StatementGroup group;
-    private final List<Pending> pending = new ArrayList<>();
-    private long pendingChars;
+    /** The statements the batch being read has gathered so far, ahead of its folded changes. */
+    private Statements statements = new Statements();
+    private final ExecutorService writer;
+    private volatile Thread writerThread;
+    /** The commit the writer runs: until it ends, nothing else uses the connection. */
+    private volatile Future<?> inFlight;
+    private final Consumer<Throwable> onFailure;
+    /** The last record whose position a commit of the writer made the target hold, until the stream takes it. */
+    private final AtomicReference<RecordChangeEvent<SourceRecord>> committed = new AtomicReference<>();
 
-    ChangeApplier(String cutoverId, Connection target, SyncState.Row applied, StreamStats stats)
-            throws SQLException {
+    /** onFailure: told of a commit of the writer that failed; the stream must stop. */
+    ChangeApplier(String cutoverId, Connection target, SyncState.Row applied, StreamStats stats,
+                  Consumer<Throwable> onFailure) throws SQLException {
         this.cutoverId = cutoverId;
+        this.onFailure = onFailure;
+        this.writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "cutover-apply-" + cutoverId);
+            t.setDaemon(true);
+            writerThread = t;
+            return t;
+        });
         this.target = target;
         this.appliedLsn = applied.appliedLsn();
         this.appliedXid = applied.appliedXid();
@@ -129,14 +166,13 @@ final class ChangeApplier implements AutoCloseable {
     }
 
     /**
-     * Applies records in order, and commits what the ended transactions among them changed, unless a transaction
-     * applied as it arrives is still open. Returns the index of the record whose position the target now holds,
-     * or -1 when nothing was committed.
+     * Applies records in order, and hands the writer the commit of what the ended transactions among them changed,
+     * unless a transaction applied as it arrives is still open.
      */
-    int apply(List<SourceRecord> records) throws SQLException {
+    void apply(List<? extends RecordChangeEvent<SourceRecord>> events) throws SQLException {
         pendingRecord = -1;
-        for (int i = 0; i < records.size(); i++) {
-            SourceRecord record = records.get(i);
+        for (int i = 0; i < events.size(); i++) {
+            SourceRecord record = events.get(i).record();
             Struct value = (Struct) record.value();
             if (value == null) {
                 continue; // tombstones are off: nothing else comes without a value
@@ -158,10 +194,16 @@ final class ChangeApplier implements AutoCloseable {
             }
         }
         if (pendingRecord >= 0 && !streaming) {
-            commit();
-            return pendingRecord;
+            commit(events.get(pendingRecord));
         }
-        return -1;
+    }
+
+    /**
+     * The last record whose position the target holds since this was last asked, to mark processed; null when no
+     * commit ended since.
+     */
+    RecordChangeEvent<SourceRecord> takeCommitted() {
+        return committed.getAndSet(null);
     }
 
     private void open(long tx, SourceRecord record, Struct value) {
@@ -186,7 +228,7 @@ final class ChangeApplier implements AutoCloseable {
         if (kept.size() > MAX_KEPT_CHANGES) {
             streaming = true;
             if (replaying) {
-                flush();
+                flush(statements);
                 exec("SAVEPOINT cutover_replay");
             }
             for (Struct v : kept) {
@@ -265,11 +307,11 @@ final class ChangeApplier implements AutoCloseable {
                 if (repeat) {
                     // applied before the restart: undo the repeat
                     exec("ROLLBACK TO SAVEPOINT cutover_replay");
-                    clearBatch();
+                    statements.clear();
                 } else if (txFailedInReplay) {
                     throw replayFailure;
                 } else {
-                    flush();
+                    flush(statements);
                     exec("RELEASE SAVEPOINT cutover_replay");
                 }
             }
@@ -308,30 +350,85 @@ final class ChangeApplier implements AutoCloseable {
         return n.longValue();
     }
 
-    private void commit() throws SQLException {
-        applyNet();
-        flush();
-        for (String table : wholeTables) {
-            ChangedKeys.record(target, cutoverId, table, pendingLsn, true, List.of());
-        }
-        for (Map.Entry<String, Set<List<String>>> e : touched.entrySet()) {
-            if (!wholeTables.contains(e.getKey())) {
-                ChangedKeys.record(target, cutoverId, e.getKey(), pendingLsn, false, e.getValue());
-            }
-        }
+    /**
+     * One commit for the writer: the statements gathered ahead of the folded changes, the folded changes (as bulk
+     * statements, and one by one should those fail), the keys touched, and the position the target then holds.
+     */
+    private record Commit(Statements before, List<StatementGroup> bulk, List<NetChanges.Change> folded,
+                          Map<String, Set<List<String>>> touched, Set<String> wholeTables, long lsn, long xid,
+                          long commitMillis, long firstCommitMillis, long transactions, long changes,
+                          RecordChangeEvent<SourceRecord> last) {
+    }
+
+    /**
+     * Hands what the ended transactions changed to the writer, once its last commit has ended. From here on, the
+     * stream counts that position as applied: should the commit fail, the stream stops, and a new one starts from
+     * what the target holds.
+     */
+    private void commit(RecordChangeEvent<SourceRecord> last) throws SQLException {
+        Commit c = new Commit(statements, net.isEmpty() ? List.of() : net.statements(), net.changes(),
+                new LinkedHashMap<>(touched), new LinkedHashSet<>(wholeTables), pendingLsn, pendingXid,
+                pendingCommitMillis, pendingFirstCommitMillis, pendingTransactions, pendingChanges, last);
+        statements = new Statements();
+        net.clear();
         touched.clear();
         wholeTables.clear();
-        SyncState.advance(target, cutoverId, pendingLsn, pendingXid, pendingCommitMillis, pendingTransactions,
-                pendingChanges);
-        target.commit();
+        settle();
+        inFlight = writer.submit(() -> {
+            try {
+                run(c);
+            } catch (Throwable e) {
+                onFailure.accept(e);
+                throw e;
+            }
+            return null;
+        });
         appliedLsn = pendingLsn;
         if (pendingXid != 0) {
             appliedXid = pendingXid;
             pendingXid = 0;
         }
-        stats.applied(pendingTransactions, pendingChanges, pendingLsn, pendingFirstCommitMillis);
         pendingTransactions = 0;
         pendingChanges = 0;
+    }
+
+    /** Runs a commit, on the writer. */
+    private void run(Commit c) throws SQLException {
+        flush(c.before());
+        runFolded(c.bulk(), c.folded());
+        for (String table : c.wholeTables()) {
+            ChangedKeys.record(target, cutoverId, table, c.lsn(), true, List.of());
+        }
+        for (Map.Entry<String, Set<List<String>>> e : c.touched().entrySet()) {
+            if (!c.wholeTables().contains(e.getKey())) {
+                ChangedKeys.record(target, cutoverId, e.getKey(), c.lsn(), false, e.getValue());
+            }
+        }
+        SyncState.advance(target, cutoverId, c.lsn(), c.xid(), c.commitMillis(), c.transactions(), c.changes());
+        target.commit();
+        stats.applied(c.transactions(), c.changes(), c.lsn(), c.firstCommitMillis());
+        committed.set(c.last());
+    }
+
+    /**
+     * Waits for the writer's commit to end before the connection is used for anything else; a commit that failed
+     * has stopped the stream, and nothing more is applied. The writer itself never waits.
+     */
+    private void settle() {
+        Future<?> running = inFlight;
+        if (running == null || Thread.currentThread() == writerThread) {
+            return;
+        }
+        try {
+            running.get();
+            inFlight = null;
+        } catch (ExecutionException e) {
+            throw new EarlierCommitFailed("the target's commit of an earlier batch failed: "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the target committed an earlier batch", e);
+        }
     }
 
     private void change(Struct value) throws SQLException {
@@ -344,6 +441,7 @@ final class ChangeApplier implements AutoCloseable {
             TargetTables.Shape shape = shapeBySchema.get(value.schema());
             if (shape == null) {
                 Struct source = value.getStruct("source");
+                settle(); // the shape may have to be read from the target
                 shape = tables.shape(source.getString("schema") + "." + source.getString("table"));
                 shapeBySchema.put(value.schema(), shape);
             }
@@ -357,10 +455,11 @@ final class ChangeApplier implements AutoCloseable {
             }
             applyNet(); // what was folded so far comes first
             switch (op) {
-                case "c", "r" -> insert(shape, value.getStruct("after"));
-                case "u" -> update(shape, value.getStruct("before"), value.getStruct("after"));
-                case "d" -> delete(shape, value.getStruct("before"));
-                case "t" -> addSingle("TRUNCATE " + shape.qualified() + " CASCADE", -1, "truncate of " + shape.name());
+                case "c", "r" -> insert(statements, shape, value.getStruct("after"));
+                case "u" -> update(statements, shape, value.getStruct("before"), value.getStruct("after"));
+                case "d" -> delete(statements, shape, value.getStruct("before"));
+                case "t" -> statements.addSingle("TRUNCATE " + shape.qualified() + " CASCADE", -1,
+                        "truncate of " + shape.name());
                 default -> throw new IllegalStateException("unknown change operation '" + op + "' on " + shape.name());
             }
         } catch (SQLException e) {
@@ -450,41 +549,51 @@ final class ChangeApplier implements AutoCloseable {
                 () -> (kind == 'u' ? "update of " : "insert into ") + shape.name() + " " + describe(shape, key), raw);
     }
 
-    /**
-     * Applies the folded changes as bulk statements under a savepoint; when they fail (a constraint may need the
-     * changes' own order), undoes them and applies the changes one by one, in order, instead.
-     */
+    /** Applies the changes folded so far, after the statements gathered before them. */
     private void applyNet() throws SQLException {
         if (net.isEmpty()) {
             return;
         }
         List<NetChanges.Change> changes = net.changes();
-        List<StatementGroup> statements = net.statements();
+        List<StatementGroup> bulk = net.statements();
         net.clear();
-        flush();
-        exec("SAVEPOINT cutover_net");
+        flush(statements);
+        runFolded(bulk, changes);
+    }
+
+    /**
+     * Applies folded changes as bulk statements under a savepoint, set in the same round trip; when they fail (a
+     * constraint may need the changes' own order), undoes them and applies the changes one by one, in order,
+     * instead.
+     */
+    private void runFolded(List<StatementGroup> bulk, List<NetChanges.Change> changes) throws SQLException {
+        if (bulk.isEmpty()) {
+            return; // nothing left once folded (rows inserted and deleted again)
+        }
+        Statements together = new Statements();
         try {
-            for (StatementGroup g : statements) {
-                queue(new Pending(g.sql(), g.size(), g.description()));
+            together.queue(new Pending("SAVEPOINT cutover_net", -1, "a savepoint"));
+            for (StatementGroup g : bulk) {
+                together.queue(new Pending(g.sql(), g.size(), g.description()));
             }
-            flush();
+            flush(together); // checks what each touched: a statement short of rows fails too
             exec("RELEASE SAVEPOINT cutover_net");
         } catch (SQLException e) {
             exec("ROLLBACK TO SAVEPOINT cutover_net");
-            clearBatch();
             stats.orderedRetry();
+            Statements ordered = new Statements();
             for (NetChanges.Change c : changes) {
                 switch (c.op()) {
-                    case "c", "r" -> insert(c.shape(), (Struct) c.after());
-                    case "u" -> update(c.shape(), (Struct) c.before(), (Struct) c.after());
-                    default -> delete(c.shape(), (Struct) c.before());
+                    case "c", "r" -> insert(ordered, c.shape(), (Struct) c.after());
+                    case "u" -> update(ordered, c.shape(), (Struct) c.before(), (Struct) c.after());
+                    default -> delete(ordered, c.shape(), (Struct) c.before());
                 }
             }
-            flush();
+            flush(ordered);
         }
     }
 
-    private void insert(TargetTables.Shape shape, Struct after) throws SQLException {
+    private void insert(Statements to, TargetTables.Shape shape, Struct after) throws SQLException {
         List<Field> fields = after.schema().fields();
         requireSameColumns(shape, after.schema());
         List<String> columns = new ArrayList<>(fields.size());
@@ -493,10 +602,10 @@ final class ChangeApplier implements AutoCloseable {
             columns.add(f.name());
             values.add(PgText.text(f.schema(), after.get(f), shape.name() + "." + f.name()));
         }
-        addToGroup(StatementGroup.Kind.INSERT, shape, columns, null, values, () -> "insert into " + shape.name());
+        to.addToGroup(StatementGroup.Kind.INSERT, shape, columns, null, values, () -> "insert into " + shape.name());
     }
 
-    private void update(TargetTables.Shape shape, Struct before, Struct after) throws SQLException {
+    private void update(Statements to, TargetTables.Shape shape, Struct before, Struct after) throws SQLException {
         requireSameColumns(shape, after.schema());
         Where where = where(shape, before != null ? before : after);
         boolean sameKey = !shape.key().isEmpty()
@@ -516,7 +625,7 @@ final class ChangeApplier implements AutoCloseable {
         }
         String description = "update of " + shape.name() + " " + where.described;
         if (sameKey) {
-            addToGroup(StatementGroup.Kind.UPDATE, shape, columns, where.values, values, () -> description);
+            to.addToGroup(StatementGroup.Kind.UPDATE, shape, columns, where.values, values, () -> description);
             return;
         }
         // a key that changes, or a keyless table: one statement of its own
@@ -525,19 +634,19 @@ final class ChangeApplier implements AutoCloseable {
             set.add(Databases.quote(columns.get(i)) + " = "
                     + PgText.literal(values.get(i), shape.columns().get(columns.get(i))));
         }
-        addSingle("UPDATE " + shape.qualified() + " SET " + set + where.sql, 1, description);
+        to.addSingle("UPDATE " + shape.qualified() + " SET " + set + where.sql, 1, description);
     }
 
-    private void delete(TargetTables.Shape shape, Struct before) throws SQLException {
+    private void delete(Statements to, TargetTables.Shape shape, Struct before) throws SQLException {
         if (before == null) {
             throw new IllegalStateException("a delete on " + shape.name() + " came without the old row's identity");
         }
         Where where = where(shape, before);
         String description = "delete of " + shape.name() + " " + where.described;
         if (!shape.key().isEmpty()) {
-            addToGroup(StatementGroup.Kind.DELETE, shape, List.of(), where.values, List.of(), () -> description);
+            to.addToGroup(StatementGroup.Kind.DELETE, shape, List.of(), where.values, List.of(), () -> description);
         } else {
-            addSingle("DELETE FROM " + shape.qualified() + where.sql, 1, description);
+            to.addSingle("DELETE FROM " + shape.qualified() + where.sql, 1, description);
         }
     }
 
@@ -638,35 +747,57 @@ final class ChangeApplier implements AutoCloseable {
     private record Pending(String sql, int expectedRows, String description) {
     }
 
-    /** Joins the change to the open group of its kind, or closes that group and opens a new one. */
-    private void addToGroup(StatementGroup.Kind kind, TargetTables.Shape shape, List<String> columns,
-                            List<String> key, List<String> values, Supplier<String> description)
-            throws SQLException {
-        if (group == null || !group.accepts(kind, shape, columns, key)) {
+    /** Statements gathered to run in one round trip, the last of them a group that consecutive changes join. */
+    private final class Statements {
+
+        private StatementGroup group;
+        private final List<Pending> pending = new ArrayList<>();
+        private long chars;
+
+        /** Joins the change to the open group of its kind, or closes that group and opens a new one. */
+        void addToGroup(StatementGroup.Kind kind, TargetTables.Shape shape, List<String> columns, List<String> key,
+                        List<String> values, Supplier<String> description) throws SQLException {
+            if (group == null || !group.accepts(kind, shape, columns, key)) {
+                closeGroup();
+                group = new StatementGroup(kind, shape, columns);
+            }
+            group.add(key, values, description);
+        }
+
+        void addSingle(String sql, int expectedRows, String description) throws SQLException {
             closeGroup();
-            group = new StatementGroup(kind, shape, columns);
+            queue(new Pending(sql, expectedRows, description));
         }
-        group.add(key, values, description);
-    }
 
-    private void addSingle(String sql, int expectedRows, String description) throws SQLException {
-        closeGroup();
-        queue(new Pending(sql, expectedRows, description));
-    }
+        void closeGroup() throws SQLException {
+            if (group != null) {
+                StatementGroup closing = group;
+                group = null;
+                queue(new Pending(closing.sql(), closing.size(), closing.description()));
+            }
+        }
 
-    private void closeGroup() throws SQLException {
-        if (group != null) {
-            StatementGroup closing = group;
+        /** Adds a statement; runs what is gathered once that is a lot. */
+        void queue(Pending statement) throws SQLException {
+            pending.add(statement);
+            chars += statement.sql().length();
+            if (pending.size() >= MAX_PENDING_STATEMENTS || chars >= MAX_PENDING_CHARS) {
+                flush(this);
+            }
+        }
+
+        /** What is gathered, which is then gone from here. */
+        List<Pending> take() {
+            List<Pending> out = new ArrayList<>(pending);
+            pending.clear();
+            chars = 0;
+            return out;
+        }
+
+        void clear() {
             group = null;
-            queue(new Pending(closing.sql(), closing.size(), closing.description()));
-        }
-    }
-
-    private void queue(Pending statement) throws SQLException {
-        pending.add(statement);
-        pendingChars += statement.sql().length();
-        if (pending.size() >= MAX_PENDING_STATEMENTS || pendingChars >= MAX_PENDING_CHARS) {
-            flush();
+            pending.clear();
+            chars = 0;
         }
     }
 
@@ -674,13 +805,13 @@ final class ChangeApplier implements AutoCloseable {
      * Runs every statement gathered so far in one round trip (the driver pipelines a statement batch), then checks
      * that each touched the rows it had to.
      */
-    private void flush() throws SQLException {
-        closeGroup();
-        if (pending.isEmpty()) {
+    private void flush(Statements gathered) throws SQLException {
+        settle();
+        gathered.closeGroup();
+        List<Pending> running = gathered.take();
+        if (running.isEmpty()) {
             return;
         }
-        List<Pending> running = new ArrayList<>(pending);
-        clearBatch();
         int[] counts;
         try (Statement st = target.createStatement()) {
             st.setEscapeProcessing(false); // the values are quoted literals: nothing for the driver to rewrite
@@ -700,24 +831,19 @@ final class ChangeApplier implements AutoCloseable {
         }
     }
 
-    private void clearBatch() {
-        group = null;
-        pending.clear();
-        pendingChars = 0;
-    }
-
     private void replayOrThrow(SQLException e) throws SQLException {
         if (!replaying) {
             throw e;
         }
         // maybe a repeat of a transaction applied before the restart: its END decides
         exec("ROLLBACK TO SAVEPOINT cutover_replay");
-        clearBatch();
+        statements.clear();
         txFailedInReplay = true;
         replayFailure = e;
     }
 
     private void exec(String sql) throws SQLException {
+        settle();
         try (Statement st = target.createStatement()) {
             st.execute(sql);
         }
@@ -727,9 +853,25 @@ final class ChangeApplier implements AutoCloseable {
         return text.length() <= 40 ? text : text.substring(0, 37) + "...";
     }
 
-    /** Gives up what is not committed; the next start repeats it from the slot. */
+    /**
+     * Lets the writer's commit end (for a few seconds at most: one waiting behind a lock is cut off), then gives
+     * up what is not committed; the next start repeats it from the slot.
+     */
     @Override
     public void close() throws SQLException {
+        Future<?> running = inFlight;
+        if (running != null) {
+            try {
+                running.get(5, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                target.abort(Runnable::run); // ends the session under the writer: its commit fails
+            } catch (ExecutionException e) {
+                // reported when it failed
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        writer.shutdownNow();
         try {
             if (!target.isClosed()) {
                 target.rollback();
