@@ -383,6 +383,58 @@ class PostgresOnlineReplicationTest {
     }
 
     @Test
+    void theSlotLetsGoOnlyOfWhatTheTargetHasCommitted() throws Exception {
+        DatabaseEndpoint source = source("on_mark_src", 10);
+        DatabaseEndpoint target = TestPostgres.database("on_mark_tgt");
+        String slot = SyncNames.of("c-mark").slot();
+        replication.close();
+        // the slot is told every position marked, at once
+        replication = new PostgresOnlineReplication(new PostgresDataTransfer(), 100, 0);
+        replication.start("c-mark", source, target, List.of(), 2, SYNC, new Progress());
+        replication.awaitCatchUp("c-mark", source, target, List.of(), SYNC, 500, 60_000, new Progress());
+
+        long written;
+        try (Connection lock = TestPostgres.connect("on_mark_tgt");
+             Connection s = TestPostgres.connect("on_mark_src")) {
+            // the writer's commit waits behind the lock while the stream reads on, and heartbeats keep it busy
+            lock.setAutoCommit(false);
+            Sql.execute(lock, "LOCK TABLE events IN ACCESS EXCLUSIVE MODE");
+            Sql.execute(s, "INSERT INTO events (kind) VALUES ('behind the lock')");
+            Sql.execute(s, "UPDATE people SET email = 'b2@x' WHERE id = 2");
+            written = Long.parseLong(Sql.one(s, "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn"));
+            // the stream reads the changes at once; this is more than the slot's flush interval, and many batches
+            Thread.sleep(2_500);
+            long applied;
+            try (Connection t = TestPostgres.connect("on_mark_tgt")) {
+                applied = SyncState.read(t, "c-mark").appliedLsn();
+            }
+            assertThat(applied).as("the commit is still waiting").isLessThan(written);
+            assertThat(confirmed(s, slot)).as("the slot keeps what the target has not committed")
+                    .isLessThanOrEqualTo(applied);
+            lock.commit();
+        }
+        replication.awaitCatchUp("c-mark", source, target, List.of(), SYNC, 500, 60_000, new Progress());
+        try (Connection t = TestPostgres.connect("on_mark_tgt")) {
+            assertThat(Sql.one(t, "SELECT count(*) FROM events WHERE kind = 'behind the lock'")).isEqualTo("1");
+            assertThat(Sql.one(t, "SELECT email FROM people WHERE id = 2")).isEqualTo("b2@x");
+        }
+        long until = System.currentTimeMillis() + 30_000;
+        try (Connection s = TestPostgres.connect("on_mark_src")) {
+            while (confirmed(s, slot) < written && System.currentTimeMillis() < until) {
+                Thread.sleep(50);
+            }
+            assertThat(confirmed(s, slot)).as("once committed, the slot lets go").isGreaterThanOrEqualTo(written);
+        }
+        replication.stop("c-mark", source, target);
+    }
+
+    /** The position up to which the slot has let changes go. */
+    private static long confirmed(Connection source, String slot) throws Exception {
+        return Long.parseLong(Sql.one(source, "SELECT confirmed_flush_lsn - '0/0'::pg_lsn FROM pg_replication_slots"
+                + " WHERE slot_name = '" + slot + "'"));
+    }
+
+    @Test
     void aSchemaChangeOnTheSourceStopsTheSyncBeforeTheSwitch() throws Exception {
         DatabaseEndpoint source = source("on_ddl_src", 100);
         DatabaseEndpoint target = TestPostgres.database("on_ddl_tgt");
