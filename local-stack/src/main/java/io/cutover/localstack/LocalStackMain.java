@@ -67,6 +67,9 @@ public final class LocalStackMain {
             if (!mode.equals("offline") && !mode.equals("online")) {
                 throw new IllegalArgumentException("--mode must be offline or online, not " + mode);
             }
+            if (benchOnline) {
+                OnlineBenchmark.checkOptions();
+            }
             return new Options(rows, parallelism, port, dir, keep, pgDumpBin, sourcePort, targetPort,
                     benchValidation, mode, rate, budget != null ? budget : mode.equals("online") ? "10s" : "30m",
                     benchOnline);

@@ -39,10 +39,22 @@ final class OnlineBenchmark {
     private record Drain(double overall, double serverMicros, double jvmMicros) {
     }
 
+    /** When set, the rows per transaction of the one backlog to measure, and no lag: a run to profile. */
+    private static final String ONLY = System.getProperty("cutover.bench.backlog");
+
     private static final List<Backlog> BACKLOGS = List.of(new Backlog("single-row transactions", 50_000, 1),
-            new Backlog("transactions of 50 rows", 2_000, 50));
+            new Backlog("transactions of 50 rows", 2_000, 50)).stream()
+            .filter(b -> ONLY == null || ONLY.strip().equals(String.valueOf(b.rowsPerTransaction()))).toList();
 
     private OnlineBenchmark() {
+    }
+
+    /** Refuses, before the cutover that comes first, a backlog the benchmark does not have. */
+    static void checkOptions() {
+        if (BACKLOGS.isEmpty()) {
+            throw new IllegalArgumentException("-Dcutover.bench.backlog=" + ONLY + " names no backlog: use 1"
+                    + " (single-row transactions) or 50 (transactions of 50 rows)");
+        }
     }
 
     static void run(PrintStream out, DatabaseServers db, String unused) throws Exception {
@@ -81,7 +93,7 @@ final class OnlineBenchmark {
             double c = median(ours.stream().map(Drain::overall).toList());
             out.printf("  median: PostgreSQL %,.0f changes/s, Cutover %,.0f changes/s: %.2fx%n", n, c, c / n);
         }
-        for (int rate : new int[] {1_000}) {
+        for (int rate : ONLY != null ? new int[0] : new int[] {1_000}) {
             Map<String, Long> lag = steadyLag(db, rate, 15);
             out.printf("Lag at %,d transactions/s for 15 s (Cutover): per commit p50 %d ms, p99 %d ms, max %d ms;"
                             + " %,d transactions applied%n", rate, lag.get("lagP50Millis"), lag.get("lagP99Millis"),

@@ -168,7 +168,7 @@ public final class ChangedKeys {
         Object[] joined = new Object[keys.size()];
         int i = 0;
         for (List<String> key : keys) {
-            joined[i++] = String.join(SEPARATOR, key);
+            joined[i++] = key.size() == 1 ? key.get(0) : String.join(SEPARATOR, key);
         }
         return c.createArrayOf("text", joined);
     }

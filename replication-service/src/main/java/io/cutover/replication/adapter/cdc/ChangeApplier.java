@@ -536,7 +536,7 @@ final class ChangeApplier implements AutoCloseable {
                 continue; // the key did not change; an identity column always generated cannot be set
             }
             if (!PgText.unchangedToast(v)) {
-                values.put(f.name(), PgText.text(f.schema(), v, shape.name() + "." + f.name()));
+                values.put(f.name(), PgText.text(f.schema(), v, shape.name(), f.name()));
             } else if (!op.equals("u")) {
                 return false;
             }
@@ -600,7 +600,7 @@ final class ChangeApplier implements AutoCloseable {
         List<String> values = new ArrayList<>(fields.size());
         for (Field f : fields) {
             columns.add(f.name());
-            values.add(PgText.text(f.schema(), after.get(f), shape.name() + "." + f.name()));
+            values.add(PgText.text(f.schema(), after.get(f), shape.name(), f.name()));
         }
         to.addToGroup(StatementGroup.Kind.INSERT, shape, columns, null, values, () -> "insert into " + shape.name());
     }
@@ -617,7 +617,7 @@ final class ChangeApplier implements AutoCloseable {
             // with the key unchanged, an identity column always generated is unchanged too (and cannot be set)
             if (!PgText.unchangedToast(v) && !(sameKey && shape.alwaysIdentity().contains(f.name()))) {
                 columns.add(f.name());
-                values.add(PgText.text(f.schema(), v, shape.name() + "." + f.name()));
+                values.add(PgText.text(f.schema(), v, shape.name(), f.name()));
             }
         }
         if (columns.isEmpty()) {
@@ -665,7 +665,7 @@ final class ChangeApplier implements AutoCloseable {
                 Object v = f == null ? null : identity.get(f);
                 if (f != null && !PgText.unchangedToast(v)) {
                     columns.add(column);
-                    values.add(PgText.text(f.schema(), v, shape.name() + "." + column));
+                    values.add(PgText.text(f.schema(), v, shape.name(), column));
                 }
             }
         } else {
@@ -694,7 +694,7 @@ final class ChangeApplier implements AutoCloseable {
                 throw new IllegalStateException("a change of " + shape.name() + " came without key column "
                         + column);
             }
-            values.add(PgText.text(f.schema(), v, shape.name() + "." + column));
+            values.add(PgText.text(f.schema(), v, shape.name(), column));
         }
         return values;
     }

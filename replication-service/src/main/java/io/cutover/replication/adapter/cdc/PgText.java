@@ -53,8 +53,8 @@ final class PgText {
         return false;
     }
 
-    /** The text input form of value, or null for SQL NULL. */
-    static String text(Schema schema, Object value, String column) {
+    /** The text input form of value, or null for SQL NULL; table and column only name it in errors. */
+    static String text(Schema schema, Object value, String table, String column) {
         if (value == null) {
             return null;
         }
@@ -86,9 +86,9 @@ final class PgText {
                             .toPlainString();
                 }
                 case "io.debezium.data.Bits":
-                    throw new UnsupportedTypeException(column, "bit strings");
+                    throw new UnsupportedTypeException(table, column, "bit strings");
                 case "io.debezium.time.ZonedTime":
-                    throw new UnsupportedTypeException(column, "time with time zone, whose offset the stream does"
+                    throw new UnsupportedTypeException(table, column, "time with time zone, whose offset the stream does"
                             + " not keep");
                 default:
                     break;
@@ -97,9 +97,9 @@ final class PgText {
         return switch (schema.type()) {
             case INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, BOOLEAN, STRING -> value.toString();
             case BYTES -> "\\x" + HEX.formatHex(value instanceof ByteBuffer b ? bytes(b) : (byte[]) value);
-            case ARRAY -> array(schema.valueSchema(), (List<?>) value, column);
+            case ARRAY -> array(schema.valueSchema(), (List<?>) value, table, column);
             case MAP -> hstore((Map<?, ?>) value);
-            default -> throw new UnsupportedTypeException(column, schema.type() + " " + (name == null ? "" : name));
+            default -> throw new UnsupportedTypeException(table, column, schema.type() + " " + (name == null ? "" : name));
         };
     }
 
@@ -117,13 +117,13 @@ final class PgText {
         return "'" + text.replace("'", "''") + "'::" + type;
     }
 
-    private static String array(Schema element, List<?> values, String column) {
+    private static String array(Schema element, List<?> values, String table, String column) {
         StringBuilder out = new StringBuilder("{");
         for (int i = 0; i < values.size(); i++) {
             if (i > 0) {
                 out.append(',');
             }
-            arrayElement(out, text(element, values.get(i), column));
+            arrayElement(out, text(element, values.get(i), table, column));
         }
         return out.append('}').toString();
     }
@@ -188,8 +188,8 @@ final class PgText {
 
     /** A column whose type the change stream carries in a form this cannot turn back into the same value. */
     static final class UnsupportedTypeException extends IllegalStateException {
-        UnsupportedTypeException(String column, String what) {
-            super("column " + column + " holds " + what + ", which the online sync cannot apply yet");
+        UnsupportedTypeException(String table, String column, String what) {
+            super("column " + table + "." + column + " holds " + what + ", which the online sync cannot apply yet");
         }
     }
 }
