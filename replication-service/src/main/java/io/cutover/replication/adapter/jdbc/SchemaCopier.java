@@ -153,7 +153,15 @@ final class SchemaCopier {
                 ORDER BY a.attnum""", regclass, regclass);
         String unlogged = strings(src, "SELECT relpersistence::text FROM pg_class WHERE oid = ?::regclass",
                 regclass).get(0).equals("u") ? "UNLOGGED " : "";
-        return "CREATE " + unlogged + "TABLE " + regclass + " (\n  " + String.join(",\n  ", columns) + "\n)";
+        // storage parameters (fillfactor, autovacuum settings), the TOAST table's with their prefix
+        String parameters = strings(src, """
+                SELECT coalesce(string_agg(o, ', '), '') FROM (
+                  SELECT unnest(c.reloptions) AS o FROM pg_class c WHERE c.oid = ?::regclass
+                  UNION ALL
+                  SELECT 'toast.' || unnest(t.reloptions) FROM pg_class c JOIN pg_class t ON t.oid = c.reltoastrelid
+                  WHERE c.oid = ?::regclass) options""", regclass, regclass).get(0);
+        return "CREATE " + unlogged + "TABLE " + regclass + " (\n  " + String.join(",\n  ", columns) + "\n)"
+                + (parameters.isEmpty() ? "" : " WITH (" + parameters + ")");
     }
 
     /** Post-data in dependency order: keys and indexes (any order), then checks, foreign keys, triggers. */

@@ -36,6 +36,10 @@ class PostgresDataTransferTest {
             UNION ALL SELECT pg_get_functiondef('public.touch'::regproc)
             UNION ALL SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM pg_enum
             UNION ALL SELECT sequencename || ' ' || last_value FROM pg_sequences
+            UNION ALL SELECT c.oid::regclass || ' with ' || coalesce(array_to_string(c.reloptions, ','), '')
+                   || ' toast ' || coalesce(array_to_string(t.reloptions, ','), '')
+                      FROM pg_class c LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
+                      WHERE c.relnamespace IN ('public'::regnamespace, 'sales'::regnamespace) AND c.relkind = 'r'
             ORDER BY 1""";
 
     private final PostgresDataTransfer transfer = new PostgresDataTransfer();
@@ -164,7 +168,7 @@ class PostgresDataTransferTest {
 
     /** A source with enum and array types, identity, serial and generated columns, collations, bytea, jsonb,
      * numeric and floats, NULLs, a foreign key with cascade, check and unique constraints, a partial index, an
-     * unlogged table, a trigger with its function, and a view over a second schema. */
+     * unlogged table, storage parameters, a trigger with its function, and a view over a second schema. */
     static DatabaseEndpoint richSource(String name) throws Exception {
         DatabaseEndpoint source = TestPostgres.database(name);
         try (Connection s = TestPostgres.connect(name)) {
@@ -189,7 +193,7 @@ class PostgresDataTransferTest {
                       person_id bigint REFERENCES public.people(id) ON DELETE CASCADE,
                       amount numeric(10,2) CHECK (amount >= 0),
                       moods mood[],
-                      UNIQUE (person_id, id))""");
+                      UNIQUE (person_id, id)) WITH (fillfactor = 70, toast.autovacuum_enabled = false)""");
             Sql.execute(s, "CREATE INDEX orders_big ON sales.orders (amount) WHERE amount > 100");
             Sql.execute(s, "CREATE UNLOGGED TABLE public.scratch (k text PRIMARY KEY, v text)");
             Sql.execute(s, """
