@@ -172,6 +172,9 @@ final class CdcStream implements AutoCloseable {
             p.setProperty("database.sslmode", sslmode);
         }
         p.setProperty("topic.prefix", ChangeApplier.PREFIX);
+        // each stream's JMX metrics under a name of their own: a second stream with the same name would wait a
+        // minute for the first one's to go, then fail
+        p.setProperty("custom.metric.tags", "cutover=" + names.slot());
         p.setProperty("plugin.name", "pgoutput");
         p.setProperty("slot.name", names.slot());
         p.setProperty("publication.name", names.publication());

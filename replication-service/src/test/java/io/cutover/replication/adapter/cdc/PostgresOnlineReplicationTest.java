@@ -435,6 +435,34 @@ class PostgresOnlineReplicationTest {
     }
 
     @Test
+    void twoCutoversStreamAtOnceEachWithMetricsOfItsOwn() throws Exception {
+        DatabaseEndpoint sourceA = source("on_two_a_src", 10);
+        DatabaseEndpoint targetA = TestPostgres.database("on_two_a_tgt");
+        DatabaseEndpoint sourceB = source("on_two_b_src", 10);
+        DatabaseEndpoint targetB = TestPostgres.database("on_two_b_tgt");
+        replication.start("c-two-a", sourceA, targetA, List.of(), 2, SYNC, new Progress());
+        replication.start("c-two-b", sourceB, targetB, List.of(), 2, SYNC, new Progress());
+        TestPostgres.sql("on_two_a_src", "INSERT INTO events (kind) VALUES ('for a')");
+        TestPostgres.sql("on_two_b_src", "INSERT INTO events (kind) VALUES ('for b')");
+
+        // a stream whose metrics could not take their name would wait a minute, then stop
+        assertThat(replication.awaitCatchUp("c-two-a", sourceA, targetA, List.of(), SYNC, 500, 30_000,
+                new Progress()).summary()).startsWith("go:");
+        assertThat(replication.awaitCatchUp("c-two-b", sourceB, targetB, List.of(), SYNC, 500, 30_000,
+                new Progress()).summary()).startsWith("go:");
+        try (Connection a = TestPostgres.connect("on_two_a_tgt"); Connection b = TestPostgres.connect("on_two_b_tgt")) {
+            assertThat(Sql.column(a, "SELECT kind FROM events WHERE kind LIKE 'for %'")).containsExactly("for a");
+            assertThat(Sql.column(b, "SELECT kind FROM events WHERE kind LIKE 'for %'")).containsExactly("for b");
+        }
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        assertThat(jmx.queryNames(new ObjectName("debezium.postgres:type=connector-metrics,context=streaming,*"),
+                null).stream().map(n -> n.getKeyProperty("cutover")))
+                .containsExactlyInAnyOrder("cutover_c_two_a", "cutover_c_two_b");
+        replication.stop("c-two-a", sourceA, targetA);
+        replication.stop("c-two-b", sourceB, targetB);
+    }
+
+    @Test
     void aSchemaChangeOnTheSourceStopsTheSyncBeforeTheSwitch() throws Exception {
         DatabaseEndpoint source = source("on_ddl_src", 100);
         DatabaseEndpoint target = TestPostgres.database("on_ddl_tgt");
