@@ -113,6 +113,19 @@ final class SchemaCopier {
         for (String table : tables) {
             ddl.add(createTable(src, table));
         }
+        // columns whose storage or statistics target is not their type's default (PostgreSQL 17 keeps a default
+        // target as NULL, earlier versions as -1)
+        ddl.addAll(strings(src, """
+                SELECT format('ALTER TABLE %s ALTER COLUMN %I SET ', a.attrelid::regclass, a.attname)
+                       || concat_ws(', ALTER COLUMN ' || quote_ident(a.attname) || ' SET ',
+                            CASE WHEN a.attstorage <> t.typstorage THEN 'STORAGE ' || CASE a.attstorage
+                                 WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END
+                            END,
+                            CASE WHEN coalesce(a.attstattarget, -1) >= 0 THEN 'STATISTICS ' || a.attstattarget END)
+                FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+                WHERE a.attrelid = ANY(?::regclass[]) AND a.attnum > 0 AND NOT a.attisdropped
+                  AND (a.attstorage <> t.typstorage OR coalesce(a.attstattarget, -1) >= 0)
+                ORDER BY a.attrelid, a.attnum""", regclasses(tables)));
         ddl.addAll(strings(src, """
                 SELECT format('ALTER SEQUENCE %s OWNED BY %s.%I', d.objid::regclass, d.refobjid::regclass, a.attname)
                 FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'

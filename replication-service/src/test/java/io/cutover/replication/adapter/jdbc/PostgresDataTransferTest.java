@@ -36,6 +36,11 @@ class PostgresDataTransferTest {
             UNION ALL SELECT pg_get_functiondef('public.touch'::regproc)
             UNION ALL SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM pg_enum
             UNION ALL SELECT sequencename || ' ' || last_value FROM pg_sequences
+            UNION ALL SELECT a.attrelid::regclass || ' ' || a.attname || ' storage ' || a.attstorage::text
+                   || ' statistics ' || coalesce(a.attstattarget, -1)
+                      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+                      WHERE c.relnamespace IN ('public'::regnamespace, 'sales'::regnamespace) AND c.relkind = 'r'
+                        AND a.attnum > 0 AND NOT a.attisdropped
             UNION ALL SELECT c.oid::regclass || ' with ' || coalesce(array_to_string(c.reloptions, ','), '')
                    || ' toast ' || coalesce(array_to_string(t.reloptions, ','), '')
                       FROM pg_class c LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
@@ -168,7 +173,8 @@ class PostgresDataTransferTest {
 
     /** A source with enum and array types, identity, serial and generated columns, collations, bytea, jsonb,
      * numeric and floats, NULLs, a foreign key with cascade, check and unique constraints, a partial index, an
-     * unlogged table, storage parameters, a trigger with its function, and a view over a second schema. */
+     * unlogged table, storage parameters, columns with their own storage and statistics target, a trigger with its
+     * function, and a view over a second schema. */
     static DatabaseEndpoint richSource(String name) throws Exception {
         DatabaseEndpoint source = TestPostgres.database(name);
         try (Connection s = TestPostgres.connect(name)) {
@@ -195,6 +201,9 @@ class PostgresDataTransferTest {
                       moods mood[],
                       UNIQUE (person_id, id)) WITH (fillfactor = 70, toast.autovacuum_enabled = false)""");
             Sql.execute(s, "CREATE INDEX orders_big ON sales.orders (amount) WHERE amount > 100");
+            Sql.execute(s, "ALTER TABLE public.people ALTER COLUMN photo SET STORAGE EXTERNAL,"
+                    + " ALTER COLUMN name SET STATISTICS 500, ALTER COLUMN tags SET STORAGE MAIN,"
+                    + " ALTER COLUMN tags SET STATISTICS 0");
             Sql.execute(s, "CREATE UNLOGGED TABLE public.scratch (k text PRIMARY KEY, v text)");
             Sql.execute(s, """
                     CREATE FUNCTION public.touch() RETURNS trigger LANGUAGE plpgsql AS $$
