@@ -64,7 +64,6 @@ public class LeanPostgresConnector extends PostgresConnector {
         Object collector = read(streamingMeter.getClass(), streamingMeter, "measurementCollector");
         Map<?, ?> measurements = (Map<?, ?>) read(collector.getClass(), collector, "measurements");
         Object commonMeter = read(streamingMetrics.getClass(), streamingMetrics, "commonEventMeter");
-        read(commonMeter.getClass(), commonMeter, "metadataProvider"); // the field is there
         EventMetadataProvider lean = new LeanMetadata();
         write(commonMeter.getClass(), commonMeter, "metadataProvider", lean);
         write(streamingMeter.getClass(), streamingMeter, "metadataProvider", lean);
