@@ -88,8 +88,8 @@ final class PgText {
                 case "io.debezium.data.Bits":
                     throw new UnsupportedTypeException(table, column, "bit strings");
                 case "io.debezium.time.ZonedTime":
-                    throw new UnsupportedTypeException(table, column, "time with time zone, whose offset the stream does"
-                            + " not keep");
+                    throw new UnsupportedTypeException(table, column, "time with time zone, whose offset the stream"
+                            + " does not keep");
                 default:
                     break;
             }
@@ -99,7 +99,8 @@ final class PgText {
             case BYTES -> "\\x" + HEX.formatHex(value instanceof ByteBuffer b ? bytes(b) : (byte[]) value);
             case ARRAY -> array(schema.valueSchema(), (List<?>) value, table, column);
             case MAP -> hstore((Map<?, ?>) value);
-            default -> throw new UnsupportedTypeException(table, column, schema.type() + " " + (name == null ? "" : name));
+            default -> throw new UnsupportedTypeException(table, column,
+                    schema.type() + " " + (name == null ? "" : name));
         };
     }
 
