@@ -164,17 +164,20 @@ final class SchemaCopier {
                 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
                 WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped
                 ORDER BY a.attnum""", regclass, regclass);
-        String unlogged = strings(src, "SELECT relpersistence::text FROM pg_class WHERE oid = ?::regclass",
-                regclass).get(0).equals("u") ? "UNLOGGED " : "";
-        // storage parameters (fillfactor, autovacuum settings), the TOAST table's with their prefix
-        String parameters = strings(src, """
-                SELECT coalesce(string_agg(o, ', '), '') FROM (
-                  SELECT unnest(c.reloptions) AS o FROM pg_class c WHERE c.oid = ?::regclass
-                  UNION ALL
-                  SELECT 'toast.' || unnest(t.reloptions) FROM pg_class c JOIN pg_class t ON t.oid = c.reltoastrelid
-                  WHERE c.oid = ?::regclass) options""", regclass, regclass).get(0);
+        // in one reading of the table: its persistence (one letter), then its storage parameters (fillfactor,
+        // autovacuum settings; the TOAST table's with their prefix) as a WITH clause
+        String kept = strings(src, """
+                SELECT c.relpersistence::text || coalesce(' WITH (' || (
+                         SELECT string_agg(o, ', ') FROM (
+                           SELECT unnest(c.reloptions) AS o
+                           UNION ALL
+                           SELECT 'toast.' || unnest(t.reloptions) FROM pg_class t
+                           WHERE t.oid = c.reltoastrelid) options)
+                       || ')', '')
+                FROM pg_class c WHERE c.oid = ?::regclass""", regclass).get(0);
+        String unlogged = kept.charAt(0) == 'u' ? "UNLOGGED " : "";
         return "CREATE " + unlogged + "TABLE " + regclass + " (\n  " + String.join(",\n  ", columns) + "\n)"
-                + (parameters.isEmpty() ? "" : " WITH (" + parameters + ")");
+                + kept.substring(1);
     }
 
     /** Post-data in dependency order: keys and indexes (any order), then checks, foreign keys, triggers. */
