@@ -275,8 +275,17 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
         Map<String, Long> figures = new TreeMap<>();
         figures.put("streamStopMillis", (System.nanoTime() - stopping) / 1_000_000);
         SyncNames names = SyncNames.of(cutoverId);
-        try (Connection src = SourceSlots.syncSession(source)) {
-            long drained = afterSwitch ? drainedPosition(target, cutoverId) : 0;
+        // one target session serves both the drain's position and the replica identities (a rollback may find no
+        // target at all: what needs it says so)
+        Connection opened = null;
+        SQLException unreachable = null;
+        try {
+            opened = Databases.open(target);
+        } catch (SQLException e) {
+            unreachable = e;
+        }
+        try (Connection tgt = opened; Connection src = SourceSlots.syncSession(source)) {
+            long drained = afterSwitch ? drainedPosition(tgt, unreachable, cutoverId) : 0;
             String breach = drained > 0 && SourceSlots.slotExists(src, names)
                     ? SourceSlots.changesAfter(src, names, drained) : null;
             String left = drained >= 0 ? "" : "; whether the source changed after a drain was not checked: the"
@@ -288,7 +297,7 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
                 SourceSlots.drop(src, names);
                 figures.put("slotDropMillis", (System.nanoTime() - dropping) / 1_000_000);
                 left += "; slot and publication of " + cutoverId + " dropped from the source"
-                        + identities(src, target, cutoverId);
+                        + identities(src, tgt, unreachable, cutoverId);
             }
             if (breach != null) {
                 throw new IllegalStateException("the source changed after the final position the drain took: "
@@ -301,11 +310,14 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
 
     /**
      * The final position the drain took, as the target keeps it; 0 when there was no drain, -1 when the target
-     * could not be read (a rollback may find no target at all).
+     * could not be read (its session, null when it could not be opened, and why).
      */
-    private static long drainedPosition(DatabaseEndpoint target, String cutoverId) {
-        try (Connection tgt = Databases.open(target)) {
-            return drainedPosition(tgt, cutoverId);
+    private static long drainedPosition(Connection target, SQLException unreachable, String cutoverId) {
+        try {
+            if (target == null) {
+                throw unreachable;
+            }
+            return drainedPosition(target, cutoverId);
         } catch (SQLException e) {
             log.warn("cutover {}: reading the drained position from the target: {}", cutoverId, Jobs.describe(e));
             return -1;
@@ -323,11 +335,18 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
         }
     }
 
-    /** Puts back the replica identities the sync set; what it could not, for people. */
-    private static String identities(Connection src, DatabaseEndpoint target, String cutoverId) {
-        try (Connection tgt = Databases.open(target)) {
+    /**
+     * Puts back the replica identities the sync set; what it could not, for people. target: the target's session,
+     * null when it could not be opened, and why.
+     */
+    private static String identities(Connection src, Connection target, SQLException unreachable,
+                                     String cutoverId) {
+        try {
+            if (target == null) {
+                throw unreachable;
+            }
             // the applications may still use the source: a table they hold is left for people to do
-            return identitiesLeft(SourceIdentities.restore(src, tgt, cutoverId, 2_000));
+            return identitiesLeft(SourceIdentities.restore(src, target, cutoverId, 2_000));
         } catch (SQLException e) {
             return "; the replica identities the sync may have set (online.replicaIdentityFull) were not checked:"
                     + " the target, which notes what they were before, could not be read (" + Jobs.describe(e) + ")";
