@@ -1,14 +1,23 @@
 package io.cutover.localstack;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.StringJoiner;
 
 /**
  * CPU time used so far by every PostgreSQL server process on this machine and by this JVM, as the operating system
- * reports it (clock ticks, 10 ms on Linux); -1 when it reports none.
+ * reports it (clock ticks, 10 ms on Linux); -1 when it reports none. The JVM's is also split by thread, threads of
+ * the same name but for their numbers together: what is not in any Java thread is the collector's and compiler's.
  */
-record CpuTime(long serverNanos, long jvmNanos) {
+record CpuTime(long serverNanos, long jvmNanos, Map<String, Long> threadNanos) {
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     static CpuTime now() {
         long servers = ProcessHandle.allProcesses()
@@ -19,16 +28,54 @@ record CpuTime(long serverNanos, long jvmNanos) {
                 .sum();
         long jvm = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? os.getProcessCpuTime() : -1;
-        return new CpuTime(servers, jvm);
+        Map<String, Long> threads = new HashMap<>();
+        if (THREADS.isThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled()) {
+            for (ThreadInfo t : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+                long nanos = t == null ? -1 : THREADS.getThreadCpuTime(t.getThreadId());
+                if (nanos > 0) {
+                    threads.merge(t.getThreadName().replaceAll("[0-9]+", "#"), nanos, Long::sum);
+                }
+            }
+        }
+        return new CpuTime(servers, jvm, threads);
     }
 
     CpuTime minus(CpuTime earlier) {
+        Map<String, Long> threads = new HashMap<>();
+        threadNanos.forEach((name, nanos) -> {
+            long used = nanos - earlier.threadNanos.getOrDefault(name, 0L);
+            if (used > 0) {
+                threads.put(name, used);
+            }
+        });
         return new CpuTime(serverNanos - earlier.serverNanos,
-                jvmNanos < 0 || earlier.jvmNanos < 0 ? -1 : jvmNanos - earlier.jvmNanos);
+                jvmNanos < 0 || earlier.jvmNanos < 0 ? -1 : jvmNanos - earlier.jvmNanos, threads);
     }
 
     /** Microseconds of the given CPU time per change; -1 when unknown. */
     double perChange(long nanos, long changes) {
         return nanos < 0 ? -1 : nanos / 1e3 / changes;
+    }
+
+    /**
+     * The JVM's time per change by thread, the busiest first, those under 0.1 µs left out, and the rest of the
+     * process (collector, compiler) last.
+     */
+    String byThread(long changes) {
+        Map<String, Long> sorted = new LinkedHashMap<>();
+        threadNanos.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        StringJoiner out = new StringJoiner(", ");
+        long inThreads = 0;
+        for (Map.Entry<String, Long> e : sorted.entrySet()) {
+            inThreads += e.getValue();
+            if (perChange(e.getValue(), changes) >= 0.1) {
+                out.add(String.format("%s %.1f", e.getKey(), perChange(e.getValue(), changes)));
+            }
+        }
+        if (jvmNanos >= 0) {
+            out.add(String.format("outside Java threads %.1f", perChange(jvmNanos - inThreads, changes)));
+        }
+        return out.toString();
     }
 }

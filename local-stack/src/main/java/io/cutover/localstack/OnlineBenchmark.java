@@ -36,7 +36,7 @@ final class OnlineBenchmark {
      * A drain: changes per second from the release of the apply to the last change visible on the target, and the
      * CPU time it took per change, in the PostgreSQL servers and in this JVM (microseconds; -1 when unknown).
      */
-    private record Drain(double overall, double serverMicros, double jvmMicros) {
+    private record Drain(double overall, double serverMicros, double jvmMicros, String jvmByThread) {
     }
 
     /** When set, the rows per transaction of the one backlog to measure, and no lag: a run to profile. */
@@ -88,6 +88,7 @@ final class OnlineBenchmark {
                                 + " µs), Cutover %,.0f changes/s (CPU per change: servers %.1f µs, Cutover's JVM %.1f"
                                 + " µs)%n", round, n.overall(), n.serverMicros(), c.overall(), c.serverMicros(),
                         c.jvmMicros());
+                out.printf("    Cutover's JVM per change by thread, µs: %s%n", c.jvmByThread());
             }
             double n = median(native_.stream().map(Drain::overall).toList());
             double c = median(ours.stream().map(Drain::overall).toList());
@@ -217,7 +218,7 @@ final class OnlineBenchmark {
             double seconds = (System.nanoTime() - started) / 1e9;
             CpuTime used = CpuTime.now().minus(cpu);
             return new Drain(b.changes() / seconds, used.perChange(used.serverNanos(), b.changes()),
-                    used.perChange(used.jvmNanos(), b.changes()));
+                    used.perChange(used.jvmNanos(), b.changes()), used.byThread(b.changes()));
         }
     }
 
