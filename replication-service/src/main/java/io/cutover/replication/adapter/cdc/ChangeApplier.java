@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
@@ -126,6 +127,8 @@ final class ChangeApplier implements AutoCloseable {
     /** Row schemas found to have their target table's columns. */
     private final Set<Schema> sameColumns =
             Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>())); // the writer's too
+    /** Per row schema, each field's position among its target table's columns (the reading thread's alone). */
+    private final Map<Schema, int[]> columnPositions = new IdentityHashMap<>();
     /** Keys of the rows the uncommitted transactions touched, per table; tables touched as a whole. */
     private final Map<String, Set<List<String>>> touched = new LinkedHashMap<>();
     private final Set<String> wholeTables = new LinkedHashSet<>();
@@ -366,7 +369,7 @@ final class ChangeApplier implements AutoCloseable {
      * what the target holds.
      */
     private void commit(RecordChangeEvent<SourceRecord> last) throws SQLException {
-        Commit c = new Commit(statements, net.isEmpty() ? List.of() : net.statements(), net.changes(),
+        Commit c = new Commit(statements, net.isEmpty() ? List.of() : net.statements(), net.takeChanges(),
                 new LinkedHashMap<>(touched), new LinkedHashSet<>(wholeTables), pendingLsn, pendingXid,
                 pendingCommitMillis, pendingFirstCommitMillis, pendingTransactions, pendingChanges, last);
         statements = new Statements();
@@ -445,9 +448,11 @@ final class ChangeApplier implements AutoCloseable {
                 shape = tables.shape(source.getString("schema") + "." + source.getString("table"));
                 shapeBySchema.put(value.schema(), shape);
             }
-            Keys keys = Keys.of(shape, op, value);
+            Struct before = value.getStruct("before");
+            Struct after = value.getStruct("after");
+            Keys keys = Keys.of(shape, op, before, after);
             touch(shape, keys);
-            if (!replaying && keys != null && fold(shape, op, value, keys)) {
+            if (!replaying && keys != null && fold(shape, op, before, after, keys)) {
                 if (net.size() >= MAX_NET_CHANGES) {
                     applyNet();
                 }
@@ -455,9 +460,9 @@ final class ChangeApplier implements AutoCloseable {
             }
             applyNet(); // what was folded so far comes first
             switch (op) {
-                case "c", "r" -> insert(statements, shape, value.getStruct("after"));
-                case "u" -> update(statements, shape, value.getStruct("before"), value.getStruct("after"));
-                case "d" -> delete(statements, shape, value.getStruct("before"));
+                case "c", "r" -> insert(statements, shape, after);
+                case "u" -> update(statements, shape, before, after);
+                case "d" -> delete(statements, shape, before);
                 case "t" -> statements.addSingle("TRUNCATE " + shape.qualified() + " CASCADE", -1,
                         "truncate of " + shape.name());
                 default -> throw new IllegalStateException("unknown change operation '" + op + "' on " + shape.name());
@@ -497,12 +502,10 @@ final class ChangeApplier implements AutoCloseable {
      */
     private record Keys(List<String> before, List<String> after) {
 
-        static Keys of(TargetTables.Shape shape, String op, Struct value) {
+        static Keys of(TargetTables.Shape shape, String op, Struct before, Struct after) {
             if (shape.key().isEmpty() || op.equals("t")) {
                 return null;
             }
-            Struct before = value.getStruct("before");
-            Struct after = value.getStruct("after");
             return new Keys(before == null ? null : keyOf(shape, before), after == null ? null : keyOf(shape, after));
         }
 
@@ -513,40 +516,63 @@ final class ChangeApplier implements AutoCloseable {
     }
 
     /** Folds a change of a keyed table into the net changes; false when it has to be applied on its own. */
-    private boolean fold(TargetTables.Shape shape, String op, Struct value, Keys keys) {
-        Struct before = value.getStruct("before");
-        Struct after = value.getStruct("after");
+    private boolean fold(TargetTables.Shape shape, String op, Struct before, Struct after, Keys keys) {
         NetChanges.Change raw = new NetChanges.Change(shape, op, before, after);
         if (op.equals("d")) {
             if (before == null) {
                 return false;
             }
-            return net.absorb(shape, 'd', keys.before(), Map.of(),
+            return net.absorb(shape, 'd', keys.before(), null, null,
                     () -> "delete of " + shape.name() + " " + describe(shape, keys.before()), raw);
         }
-        requireSameColumns(shape, after.schema());
-        List<String> key = op.equals("u") ? keys.identity() : keys.after();
-        if (op.equals("u") && before != null && !keys.before().equals(keys.after())) {
+        boolean update = op.equals("u");
+        List<String> key = update ? keys.identity() : keys.after();
+        if (update && before != null && !keys.before().equals(keys.after())) {
             return false; // the key changes
         }
-        Map<String, String> values = new LinkedHashMap<>();
-        for (Field f : after.schema().fields()) {
-            Object v = after.get(f);
-            if (op.equals("u") && shape.alwaysIdentity().contains(f.name())) {
+        int[] positions = positions(shape, after.schema());
+        List<Field> fields = after.schema().fields();
+        String[] values = new String[shape.columns().size()];
+        BitSet set = new BitSet(values.length);
+        boolean identities = update && !shape.alwaysIdentity().isEmpty();
+        for (int i = 0; i < fields.size(); i++) {
+            Field f = fields.get(i);
+            if (identities && shape.alwaysIdentity().contains(f.name())) {
                 continue; // the key did not change; an identity column always generated cannot be set
             }
+            Object v = after.get(f);
             if (!PgText.unchangedToast(v)) {
-                values.put(f.name(), PgText.text(f.schema(), v, shape.name(), f.name()));
-            } else if (!op.equals("u")) {
+                values[positions[i]] = PgText.text(f.schema(), v, shape.name(), f.name());
+                set.set(positions[i]);
+            } else if (!update) {
                 return false;
             }
         }
-        if (values.isEmpty()) {
+        if (set.isEmpty()) {
             return true; // an update that sets nothing the target could take: it changes nothing
         }
-        char kind = op.equals("u") ? 'u' : 'i';
-        return net.absorb(shape, kind, key, values,
+        char kind = update ? 'u' : 'i';
+        return net.absorb(shape, kind, key, values, set,
                 () -> (kind == 'u' ? "update of " : "insert into ") + shape.name() + " " + describe(shape, key), raw);
+    }
+
+    /**
+     * Each field's position among the target table's columns, for a row schema of the stream (checked once to have
+     * the table's columns).
+     */
+    private int[] positions(TargetTables.Shape shape, Schema row) {
+        int[] positions = columnPositions.get(row);
+        if (positions == null) {
+            requireSameColumns(shape, row);
+            List<String> columns = List.copyOf(shape.columns().keySet());
+            List<Field> fields = row.fields();
+            positions = new int[fields.size()];
+            for (int i = 0; i < fields.size(); i++) {
+                positions[i] = columns.indexOf(fields.get(i).name());
+            }
+            columnPositions.put(row, positions);
+        }
+        return positions;
     }
 
     /** Applies the changes folded so far, after the statements gathered before them. */
@@ -554,8 +580,8 @@ final class ChangeApplier implements AutoCloseable {
         if (net.isEmpty()) {
             return;
         }
-        List<NetChanges.Change> changes = net.changes();
         List<StatementGroup> bulk = net.statements();
+        List<NetChanges.Change> changes = net.takeChanges();
         net.clear();
         flush(statements);
         runFolded(bulk, changes);

@@ -30,12 +30,20 @@ final class StatementGroup {
     /** What each row's change is, for messages: built only when one is needed. */
     private final List<Supplier<String>> described = new ArrayList<>();
     private final Set<List<String>> keys = new HashSet<>();
+    /** The caller's keys are distinct: they are not noted to refuse a repeat. */
+    private final boolean distinctKeys;
 
     /** columns: for an insert every column, for an update those it sets, for a delete none. */
     StatementGroup(Kind kind, TargetTables.Shape shape, List<String> columns) {
+        this(kind, shape, columns, false);
+    }
+
+    /** distinctKeys: the caller never adds a key twice (its rows are by key already). */
+    StatementGroup(Kind kind, TargetTables.Shape shape, List<String> columns, boolean distinctKeys) {
         this.kind = kind;
         this.shape = shape;
         this.columns = List.copyOf(columns);
+        this.distinctKeys = distinctKeys;
     }
 
     /**
@@ -44,18 +52,25 @@ final class StatementGroup {
      */
     boolean accepts(Kind otherKind, TargetTables.Shape otherShape, List<String> otherColumns, List<String> key) {
         return kind == otherKind && shape.name().equals(otherShape.name()) && columns.equals(otherColumns)
-                && (key == null || !keys.contains(key)) && rows.size() < MAX_ROWS;
+                && (key == null || distinctKeys || !keys.contains(key)) && rows.size() < MAX_ROWS;
     }
 
-    /** key: the primary key's values (null for an insert); values: the columns' values, in order. */
+    /**
+     * key: the primary key's values (null for an insert); values: the columns' values, in order, kept as they are
+     * (the caller hands them over).
+     */
     void add(List<String> key, List<String> values, Supplier<String> description) {
-        List<String> row = new ArrayList<>();
-        if (key != null) {
-            keys.add(key);
+        if (key == null) {
+            rows.add(values);
+        } else {
+            if (!distinctKeys) {
+                keys.add(key);
+            }
+            List<String> row = new ArrayList<>(key.size() + values.size());
             row.addAll(key);
+            row.addAll(values);
+            rows.add(row);
         }
-        row.addAll(values);
-        rows.add(row);
         described.add(description);
     }
 
