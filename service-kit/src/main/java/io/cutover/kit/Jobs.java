@@ -19,13 +19,19 @@ import io.cutover.schemas.WorkProgressed;
 import io.cutover.schemas.WorkStarted;
 
 /**
- * Runs commands off the listener thread: acknowledges at once (WorkStarted), beats at a steady interval
- * (WorkProgressed), then reports the outcome. A command for work already running here (a redelivery or a re-send)
- * is acknowledged but not started twice. The idempotency key is cutover id + step + command name.
+ * Runs commands off the listener thread: acknowledges (WorkStarted) unless the work ends first, beats at a steady
+ * interval (WorkProgressed), then reports the outcome. A command for work already running here (a redelivery or a
+ * re-send) is acknowledged at once but not started twice. The idempotency key is cutover id + step + command name.
  */
 public final class Jobs implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Jobs.class);
+    /**
+     * Work that ends within this (or the beat interval, when shorter) sends its outcome alone. The steps of the
+     * switch take milliseconds each, inside the applications' write stall: an acknowledgement just ahead of the
+     * outcome would only hold the outcome up at the coordinator, behind one more transaction to commit there.
+     */
+    static final Duration ACKNOWLEDGE_AFTER = Duration.ofMillis(200);
 
     private final Outcomes outcomes;
     private final Duration beatInterval;
@@ -51,8 +57,39 @@ public final class Jobs implements AutoCloseable {
                     + " joins it", existing.snapshot()));
             return;
         }
-        acknowledge(command, new WorkStarted("started", Map.of()));
-        workers.execute(() -> work(key, command, job, progress));
+        Acknowledgement ack = new Acknowledgement(command);
+        ack.scheduled = beats.schedule(ack::send, Math.min(ACKNOWLEDGE_AFTER.toMillis(), beatInterval.toMillis()),
+                TimeUnit.MILLISECONDS);
+        workers.execute(() -> work(key, command, job, progress, ack));
+    }
+
+    /** The acknowledgement of work started, sent once it has run for a while; not at all when it ended sooner. */
+    private final class Acknowledgement {
+
+        private final Command command;
+        private boolean settled;
+        private volatile ScheduledFuture<?> scheduled;
+
+        Acknowledgement(Command command) {
+            this.command = command;
+        }
+
+        /** Sends it, unless the outcome is on its way. */
+        synchronized void send() {
+            if (!settled) {
+                settled = true;
+                acknowledge(command, new WorkStarted("started", Map.of()));
+            }
+        }
+
+        /** The outcome goes next: no acknowledgement after it (one already sent went to Kafka ahead of it). */
+        synchronized void settle() {
+            settled = true;
+            ScheduledFuture<?> pending = scheduled;
+            if (pending != null) {
+                pending.cancel(false);
+            }
+        }
     }
 
     /**
@@ -69,11 +106,12 @@ public final class Jobs implements AutoCloseable {
         }
     }
 
-    private void work(String key, Command command, Job job, Progress progress) {
+    private void work(String key, Command command, Job job, Progress progress, Acknowledgement ack) {
         ScheduledFuture<?> beat = beats.scheduleAtFixedRate(() -> beat(command, progress),
                 beatInterval.toMillis(), beatInterval.toMillis(), TimeUnit.MILLISECONDS);
         try {
             SpecificRecord result = outcome(command, job, progress);
+            ack.settle();
             if (result == null || closing) {
                 // the service is stopping and interrupted the work: its outcome says nothing about the command,
                 // which the coordinator sends again when the beat stops
@@ -92,6 +130,7 @@ public final class Jobs implements AutoCloseable {
             throw e;
         } finally {
             // whatever happened, even an Error, a later delivery of this command must be able to run it again
+            ack.settle();
             beat.cancel(false);
             running.remove(key);
         }

@@ -65,7 +65,30 @@ class JobsTest {
         }, (reason, p) -> new DataTransferFailed(reason, Map.of())));
 
         awaitSent("DataTransferFailed");
-        assertThat(sent).containsExactly("1:WorkStarted", "1:DataTransferFailed");
+        assertThat(sent).containsExactly("1:DataTransferFailed");
+    }
+
+    @Test
+    void workThatEndsAtOnceSendsItsOutcomeAloneAndLongerWorkIsAcknowledgedFirst() throws Exception {
+        Jobs patient = new Jobs((cause, payload) -> sent.add(cause.getEnvelope().getAttempt() + ":"
+                + payload.getSchema().getName()), Duration.ofSeconds(10), 2);
+        try {
+            patient.run(command(1), Job.of(p -> new DataTransferred("done", Map.of()),
+                    (reason, p) -> new DataTransferFailed(reason, Map.of())));
+            awaitSent("DataTransferred");
+            Thread.sleep(Jobs.ACKNOWLEDGE_AFTER.toMillis() + 100); // an acknowledgement would have gone by now
+            assertThat(sent).containsExactly("1:DataTransferred");
+
+            sent.clear();
+            patient.run(command(2), Job.of(p -> {
+                Thread.sleep(Jobs.ACKNOWLEDGE_AFTER.toMillis() + 300);
+                return new DataTransferred("done", Map.of());
+            }, (reason, p) -> new DataTransferFailed(reason, Map.of())));
+            awaitSent("DataTransferred");
+            assertThat(sent).containsExactly("2:WorkStarted", "2:DataTransferred");
+        } finally {
+            patient.close();
+        }
     }
 
     @Test

@@ -59,10 +59,12 @@ public final class CoordinatorStreams implements SmartLifecycle, CutoverReposito
         // of the switch waits up to this long, and they add up in the applications' write stall. The commit is
         // only looked at between polls, so a poll must not block longer either: with the default (100 ms), an
         // event that came within the interval of the last commit held its command back for a whole poll. Idle,
-        // this costs a poll every few milliseconds; a commit only follows processed records
+        // this costs a poll every few milliseconds; a commit only follows processed records. A fetch waits at most
+        // as long for outcomes: measured at 1,000 transactions per second, the write stall was about 40 ms shorter
+        // than with fetches of 20 ms, and the idle JVM took no more CPU (the poll already wakes it this often)
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 5);
         props.put(StreamsConfig.POLL_MS_CONFIG, 5);
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 20);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 5);
         props.putAll(settings.overrides());
         KafkaStreams created = new KafkaStreams(CoordinatorTopology.build(settings.tickInterval()), props);
         created.setUncaughtExceptionHandler(e -> {
