@@ -172,12 +172,15 @@ class OnlineCutoverEndToEndTest {
         assertThat(stack.proxy().upstream()).endsWith(":" + db.targetPort());
         assertThat(seen.percentileMicros(1.0)).as("the longest write stall, in micros").isLessThan(20_000_000);
         assertThat(steps(end)).containsExactly("ANNOUNCE", "PROVISION_TARGET", "CHECK_READINESS",
-                "START_REPLICATION", "VALIDATE_DATA", "AWAIT_CATCH_UP", "HOLD_TRAFFIC", "FENCE_SOURCE_WRITES",
+                "START_REPLICATION", "VALIDATE_DATA", "AWAIT_CATCH_UP", "VALIDATE_RECENT", "HOLD_TRAFFIC",
+                "FENCE_SOURCE_WRITES",
                 "DRAIN_REPLICATION", "VALIDATE_CHANGES", "REDIRECT_TRAFFIC", "STOP_REPLICATION",
                 "VERIFY_TARGET");
         assertThat(step(end, "VALIDATE_DATA").get("summary").asString()).startsWith("baseline while the sync runs");
+        assertThat(step(end, "VALIDATE_RECENT").get("summary").asString())
+                .startsWith("before the switch, what changed since the last pass: ");
         JsonNode last = step(end, "VALIDATE_CHANGES");
-        assertThat(last.get("summary").asString()).startsWith("at the switch, only what changed since the baseline");
+        assertThat(last.get("summary").asString()).startsWith("at the switch, only what changed since the last pass");
         assertThat(last.get("metrics").get("rowsCompared").asLong()).as("rows compared at the switch")
                 .isPositive().isLessThan(20_000);
         last.get("details").forEach(d -> assertThat(d.asString()).endsWith(": equal"));

@@ -13,6 +13,7 @@ import static io.cutover.coordinator.domain.StepName.REDIRECT_TRAFFIC;
 import static io.cutover.coordinator.domain.StepName.TRANSFER_DATA;
 import static io.cutover.coordinator.domain.StepName.VALIDATE_CHANGES;
 import static io.cutover.coordinator.domain.StepName.VALIDATE_DATA;
+import static io.cutover.coordinator.domain.StepName.VALIDATE_RECENT;
 import static io.cutover.coordinator.domain.StepName.VERIFY_TARGET;
 import static io.cutover.coordinator.domain.StepDefinition.step;
 import static java.time.Duration.ofHours;
@@ -62,12 +63,14 @@ public final class CutoverSagas {
 
     /**
      * Online: the target is filled and kept current while the source stays live, and compared in full while it
-     * is. The switch holds new queries at the proxy, fences the source, lets the target apply the source's final
-     * position, sets the sequences, compares again only what changed since the full comparison (and what differed
-     * in it), and moves the proxy to the target, which releases the held queries. The steps from the hold to the
-     * redirect must all end within the plan's downtime budget; if they cannot, the source is unfenced, the queries
-     * are released to it, and the stream stops: the applications stay on the source. After the switch the stream,
-     * which applies nothing more once drained, stops, and its slot and publication go (unless the plan keeps them).
+     * is; once the stream is caught up, what changed since (and what differed) is compared once more, so that little
+     * is left for the switch. The switch holds new queries at the proxy, fences the source, lets the target apply the
+     * source's final position, sets the sequences, compares again only what changed since that last comparison (and
+     * what differed in it), and moves the proxy to the target, which releases the held queries. The steps from the
+     * hold to the redirect must all end within the plan's downtime budget; if they cannot, the source is unfenced,
+     * the queries are released to it, and the stream stops: the applications stay on the source. After the switch
+     * the stream, which applies nothing more once drained, stops, and its slot and publication go (unless the plan
+     * keeps them).
      */
     public static final SagaDefinition ONLINE = SagaDefinition.of(
             ANNOUNCING,
@@ -83,6 +86,9 @@ public final class CutoverSagas {
             step(AWAIT_CATCH_UP).sends("AwaitReplicationCatchUp")
                     .succeedsOn("ReplicationCaughtUp").failsOn("ReplicationCatchUpFailed")
                     .timeout(ofHours(1)),
+            step(VALIDATE_RECENT).sends("ValidateData")
+                    .succeedsOn("DataValidated").failsOn("DataValidationFailed")
+                    .timeout(ofMinutes(30)),
             step(HOLD_TRAFFIC).sends("HoldTraffic")
                     .succeedsOn("TrafficHeld").failsOn("TrafficHoldFailed")
                     .timeout(ofMinutes(1))

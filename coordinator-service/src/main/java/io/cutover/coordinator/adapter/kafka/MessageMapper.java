@@ -159,7 +159,8 @@ public final class MessageMapper {
                     plan.parallelism());
             case "ValidateData" -> new ValidateData(endpoint(plan.source()), endpoint(plan.target()), plan.tables(),
                     plan.mode() == Mode.ONLINE ? new OnlineValidation(state.id(),
-                            request.step().equals(StepName.VALIDATE_CHANGES.name())) : null);
+                            request.step().equals(StepName.VALIDATE_CHANGES.name()),
+                            request.step().equals(StepName.VALIDATE_RECENT.name())) : null);
             case "RedirectTraffic" -> new RedirectTraffic(endpoint(plan.target()));
             case "RevertTraffic" -> new RevertTraffic(endpoint(plan.source()));
             case "StartReplication" -> new StartReplication(endpoint(plan.source()), endpoint(plan.target()),

@@ -28,10 +28,11 @@ final class DataComparison {
 
     /**
      * The schemas first: the rows of tables whose shape differs do not compare. At the switch, inside the write
-     * stall, the schemas are compared while the rows are, and a difference in them is what the outcome says.
+     * stall, and in the recent pass just before it (whatever changes meanwhile is compared at the switch), the
+     * schemas are compared while the rows are, and a difference in them is what the outcome says.
      */
     SpecificRecord validate(ValidateData v, Progress progress) throws Exception {
-        if (v.getOnline() != null && v.getOnline().getFinalPass()) {
+        if (v.getOnline() != null && (v.getOnline().getFinalPass() || v.getOnline().getRecentOnly())) {
             Future<List<String>> schema = Futures.onItsOwnThread("cutover-schema-parity",
                     () -> SchemaParity.differences(v.getSource(), v.getTarget(), v.getTables()));
             SpecificRecord rows;

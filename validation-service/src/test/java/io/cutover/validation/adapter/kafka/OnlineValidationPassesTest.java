@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +87,48 @@ class OnlineValidationPassesTest {
     }
 
     @Test
+    void theRecentPassLeavesTheFinalPassOnlyWhatDifferedThenAndWhatChangedAfter() throws Exception {
+        ValidateData baseline = pair("ovp_recent", Long.MAX_VALUE / 2);
+        assertThat(validate(baseline, new Progress())).isInstanceOf(DataValidated.class);
+        // after the baseline the stream applied row 7 as the source has it; row 9 changed on the source and is still
+        // on its way; row 5 differs without the stream having touched it (nothing looks at it again)
+        TestPostgres.sql("ovp_recent_src", "UPDATE items SET v = 'seven' WHERE id = 7",
+                "UPDATE items SET v = 'nine' WHERE id = 9");
+        TestPostgres.sql("ovp_recent_tgt", "UPDATE items SET v = 'seven' WHERE id = 7",
+                "UPDATE items SET v = 'stale' WHERE id = 5");
+        changed("ovp_recent", Long.MAX_VALUE / 2 + 1, "7", "9");
+        TestPostgres.sql("ovp_recent_tgt", "UPDATE " + ChangedKeys.SYNC + " SET applied_lsn = "
+                + (Long.MAX_VALUE / 2 + 2));
+
+        DataValidated recent = (DataValidated) validate(recently(baseline), new Progress());
+
+        assertThat(recent.getSummary()).startsWith("before the switch, what changed since the last pass: 2 rows"
+                + " compared; 1 rows still differ for now");
+        assertThat(recent.getMetrics()).containsEntry("rowsSelected", 2L).containsEntry("rowsToRecheck", 1L);
+
+        // row 9 arrives, and row 3 changes after the recent pass began
+        TestPostgres.sql("ovp_recent_src", "UPDATE items SET v = 'three' WHERE id = 3");
+        TestPostgres.sql("ovp_recent_tgt", "UPDATE items SET v = 'nine' WHERE id = 9",
+                "UPDATE items SET v = 'three' WHERE id = 3");
+        changed("ovp_recent", Long.MAX_VALUE / 2 + 3, "9", "3");
+        DataValidated last = (DataValidated) validate(atTheSwitch(baseline), new Progress());
+
+        assertThat(last.getResults().get(0).getSourceRows()).as("rows 9 and 3, not 7 (equal in the recent pass)")
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aPassBothRecentAndFinalIsRefused() throws Exception {
+        ValidateData baseline = pair("ovp_both", 1);
+        ValidateData both = ValidateData.newBuilder(baseline).setOnline(OnlineValidation.newBuilder()
+                .setCutoverId("ovp_both").setFinalPass(true).setRecentOnly(true).build()).build();
+
+        assertThatThrownBy(() -> passes.validate(both, new Progress())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a validation of cutover ovp_both cannot be both the recent pass (recentOnly) and the"
+                        + " final one (finalPass)");
+    }
+
+    @Test
     void theFinalPassWithoutABaselineOnTheTargetSaysSo() throws Exception {
         ValidateData command = pair("ovp_none", 1);
         TestPostgres.sql("ovp_none_tgt", "CREATE TABLE IF NOT EXISTS " + Databases.STATE_SCHEMA
@@ -102,6 +145,22 @@ class OnlineValidationPassesTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Notes, as the stream does, that the transactions up to commitLsn changed these rows of items. */
+    private static void changed(String cutoverId, long commitLsn, String... keys) throws Exception {
+        try (Connection t = TestPostgres.connect(cutoverId + "_tgt")) {
+            t.setAutoCommit(false);
+            ChangedKeys.record(t, cutoverId, "public.items", commitLsn, false,
+                    Arrays.stream(keys).map(List::of).toList());
+            t.commit();
+        }
+    }
+
+    /** The same comparison, as the recent pass before the switch. */
+    private static ValidateData recently(ValidateData baseline) {
+        return ValidateData.newBuilder(baseline).setOnline(OnlineValidation.newBuilder()
+                .setCutoverId(baseline.getOnline().getCutoverId()).setRecentOnly(true).build()).build();
     }
 
     /** The same comparison, as the pass at the switch. */
