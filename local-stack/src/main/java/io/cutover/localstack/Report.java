@@ -29,6 +29,8 @@ final class Report {
         out.printf("  %-20s %-12s %9s %8s  %s%n", "step", "status", "duration", "attempts", "result");
         JsonNode transfer = null;
         JsonNode validation = null;
+        JsonNode recentValidation = null;
+        JsonNode finalValidation = null;
         JsonNode verification = null;
         for (JsonNode step : state.get("steps")) {
             String name = text(step, "name");
@@ -41,6 +43,10 @@ final class Report {
                 transfer = step;
             } else if (name.equals("VALIDATE_DATA")) {
                 validation = step;
+            } else if (name.equals("VALIDATE_RECENT")) {
+                recentValidation = step;
+            } else if (name.equals("VALIDATE_CHANGES")) {
+                finalValidation = step;
             } else if (name.equals("VERIFY_TARGET")) {
                 verification = step;
             }
@@ -61,7 +67,21 @@ final class Report {
             String v = text(validation, "lastError").isEmpty() ? text(validation, "summary")
                     : text(validation, "lastError");
             out.println("Validation: " + (v.isEmpty() ? "not run" : v));
+            if (finalValidation != null && !validation.get("details").isEmpty()) {
+                out.println("            the full pass, while the sync ran (rows on their way show as missing or"
+                        + " different):");
+            }
             validation.get("details").forEach(d -> out.println("            " + d.asString()));
+            for (JsonNode later : new JsonNode[] {recentValidation, finalValidation}) {
+                if (later != null && !text(later, "status").equals("PENDING")) {
+                    String result = text(later, "lastError").isEmpty() ? text(later, "summary")
+                            : text(later, "lastError");
+                    out.println("            " + result);
+                    if (later == finalValidation) {
+                        later.get("details").forEach(d -> out.println("              " + d.asString()));
+                    }
+                }
+            }
         }
         if (verification != null && !verification.get("details").isEmpty()) {
             out.println("On target:  after the switch");

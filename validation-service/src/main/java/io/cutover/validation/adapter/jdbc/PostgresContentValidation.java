@@ -396,8 +396,8 @@ public final class PostgresContentValidation implements DataValidation {
                 } else if (!other.equals(e.getValue())) {
                     different++;
                     if (examples.size() < EXAMPLES) {
-                        example("different: " + shape.describeKey(e.getKey()) + " (columns "
-                                + String.join(", ", differingColumns(shape, e.getKey())) + ")");
+                        example("different: " + shape.describeKey(e.getKey()) + " ("
+                                + differingColumns(shape, e.getKey()) + ")");
                     }
                 }
             }
@@ -410,7 +410,11 @@ public final class PostgresContentValidation implements DataValidation {
             }
         }
 
-        private List<String> differingColumns(TableShape shape, List<String> key) throws Exception {
+        /**
+         * "columns a, b": those that differ, read again from both sides. A row read again may have changed in
+         * between (a baseline compares while the sync runs): then it says so, rather than name no column.
+         */
+        private String differingColumns(TableShape shape, List<String> key) throws Exception {
             String sql = "SELECT " + shape.columnsAsText() + " FROM " + shape.from() + " WHERE " + shape.keyTuple()
                     + " = " + shape.keyParameters();
             Side.Query<List<String>> read = c -> {
@@ -419,20 +423,24 @@ public final class PostgresContentValidation implements DataValidation {
                         ps.setString(i + 1, key.get(i));
                     }
                     try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        return row(rs, shape.columns().size(), 0);
+                        return rs.next() ? row(rs, shape.columns().size(), 0) : null;
                     }
                 }
             };
             List<String> s = Futures.await(src.submit(read));
             List<String> t = Futures.await(tgt.submit(read));
+            if (s == null || t == null) {
+                return "gone from the " + (s == null ? "source" : "target") + " when read again: it changed while"
+                        + " compared";
+            }
             List<String> names = new ArrayList<>();
             for (int i = 0; i < s.size(); i++) {
                 if (!Objects.equals(s.get(i), t.get(i))) {
                     names.add(shape.columns().get(i));
                 }
             }
-            return names;
+            return names.isEmpty() ? "equal when read again: it changed while compared"
+                    : "columns " + String.join(", ", names);
         }
 
         // ---- tables without a primary key: rows as a multiset ----
