@@ -31,10 +31,11 @@ public final class Jobs implements AutoCloseable {
      * switch take milliseconds each, inside the applications' write stall: an acknowledgement just ahead of the
      * outcome would only hold the outcome up at the coordinator, behind one more transaction to commit there.
      */
-    static final Duration ACKNOWLEDGE_AFTER = Duration.ofMillis(200);
+    private static final Duration ACKNOWLEDGE_AFTER = Duration.ofMillis(200);
 
     private final Outcomes outcomes;
     private final Duration beatInterval;
+    private final Duration acknowledgeAfter;
     private final ExecutorService workers;
     private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(
             r -> daemon(r, "cutover-beat"));
@@ -42,8 +43,13 @@ public final class Jobs implements AutoCloseable {
     private volatile boolean closing;
 
     public Jobs(Outcomes outcomes, Duration beatInterval, int workers) {
+        this(outcomes, beatInterval, workers, ACKNOWLEDGE_AFTER);
+    }
+
+    Jobs(Outcomes outcomes, Duration beatInterval, int workers, Duration acknowledgeAfter) {
         this.outcomes = outcomes;
         this.beatInterval = beatInterval;
+        this.acknowledgeAfter = acknowledgeAfter;
         this.workers = Executors.newFixedThreadPool(workers, r -> daemon(r, "cutover-job"));
     }
 
@@ -58,7 +64,7 @@ public final class Jobs implements AutoCloseable {
             return;
         }
         Acknowledgement ack = new Acknowledgement(command);
-        ack.scheduled = beats.schedule(ack::send, Math.min(ACKNOWLEDGE_AFTER.toMillis(), beatInterval.toMillis()),
+        ack.scheduled = beats.schedule(ack::send, Math.min(acknowledgeAfter.toMillis(), beatInterval.toMillis()),
                 TimeUnit.MILLISECONDS);
         workers.execute(() -> work(key, command, job, progress, ack));
     }

@@ -70,18 +70,19 @@ class JobsTest {
 
     @Test
     void workThatEndsAtOnceSendsItsOutcomeAloneAndLongerWorkIsAcknowledgedFirst() throws Exception {
+        Duration after = Duration.ofSeconds(1);
         Jobs patient = new Jobs((cause, payload) -> sent.add(cause.getEnvelope().getAttempt() + ":"
-                + payload.getSchema().getName()), Duration.ofSeconds(10), 2);
+                + payload.getSchema().getName()), Duration.ofSeconds(10), 2, after);
         try {
             patient.run(command(1), Job.of(p -> new DataTransferred("done", Map.of()),
                     (reason, p) -> new DataTransferFailed(reason, Map.of())));
             awaitSent("DataTransferred");
-            Thread.sleep(Jobs.ACKNOWLEDGE_AFTER.toMillis() + 100); // an acknowledgement would have gone by now
+            Thread.sleep(after.toMillis() + 200); // an acknowledgement would have gone by now
             assertThat(sent).containsExactly("1:DataTransferred");
 
             sent.clear();
             patient.run(command(2), Job.of(p -> {
-                Thread.sleep(Jobs.ACKNOWLEDGE_AFTER.toMillis() + 300);
+                awaitSent("WorkStarted"); // work that outlasts the wait
                 return new DataTransferred("done", Map.of());
             }, (reason, p) -> new DataTransferFailed(reason, Map.of())));
             awaitSent("DataTransferred");

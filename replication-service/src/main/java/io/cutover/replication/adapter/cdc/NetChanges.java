@@ -92,9 +92,11 @@ final class NetChanges {
             default -> throw new IllegalArgumentException("unknown operation " + op);
         }
         if (rows == null) {
-            shapes.put(shape.name(), shape);
             rows = new LinkedHashMap<>();
             tables.put(shape.name(), rows);
+        }
+        if (rows.isEmpty()) {
+            shapes.put(shape.name(), shape); // the table's shape as this run has it
         }
         rows.put(key, net);
         changes.add(raw);
