@@ -1,31 +1,42 @@
 package io.cutover.localstack;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.StringJoiner;
 
 /**
- * CPU time used so far by every PostgreSQL server process on this machine and by this JVM, as the operating system
- * reports it (clock ticks, 10 ms on Linux); -1 when it reports none. The JVM's is also split by thread, threads of
+ * CPU time used so far by every PostgreSQL server process on this machine (and by those of them that are WAL senders,
+ * which decode the changes for logical replication) and by this JVM, as the operating system reports it (clock
+ * ticks, 10 ms on Linux); -1 when it reports none. The JVM's is also split by thread, threads of
  * the same name but for their numbers together: what is not in any Java thread is the collector's and compiler's.
  */
-record CpuTime(long serverNanos, long jvmNanos, Map<String, Long> threadNanos) {
+record CpuTime(long serverNanos, long walSenderNanos, long jvmNanos, Map<String, Long> threadNanos) {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     static CpuTime now() {
-        long servers = ProcessHandle.allProcesses()
-                .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
-                .map(p -> p.info().totalCpuDuration())
-                .flatMap(Optional::stream)
-                .mapToLong(Duration::toNanos)
-                .sum();
+        long servers = 0;
+        long walSenders = 0;
+        for (ProcessHandle p : ProcessHandle.allProcesses().toList()) {
+            ProcessHandle.Info info = p.info();
+            if (info.command().map(c -> c.endsWith("/postgres")).orElse(false)) {
+                long nanos = info.totalCpuDuration().map(Duration::toNanos).orElse(0L);
+                servers += nanos;
+                // a server process's title says what it is: "postgres: walsender ..." for a replication connection
+                if (title(p).contains("walsender")) {
+                    walSenders += nanos;
+                }
+            }
+        }
         long jvm = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? os.getProcessCpuTime() : -1;
         Map<String, Long> threads = new HashMap<>();
@@ -37,7 +48,17 @@ record CpuTime(long serverNanos, long jvmNanos, Map<String, Long> threadNanos) {
                 }
             }
         }
-        return new CpuTime(servers, jvm, threads);
+        return new CpuTime(servers, walSenders, jvm, threads);
+    }
+
+    /** A process's title as PostgreSQL sets it (its command line, which the server rewrites); empty if unknown. */
+    private static String title(ProcessHandle p) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", String.valueOf(p.pid()), "cmdline")),
+                    StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return p.info().commandLine().orElse(""); // not Linux, or the process is gone
+        }
     }
 
     CpuTime minus(CpuTime earlier) {
@@ -48,7 +69,7 @@ record CpuTime(long serverNanos, long jvmNanos, Map<String, Long> threadNanos) {
                 threads.put(name, used);
             }
         });
-        return new CpuTime(serverNanos - earlier.serverNanos,
+        return new CpuTime(serverNanos - earlier.serverNanos, walSenderNanos - earlier.walSenderNanos,
                 jvmNanos < 0 || earlier.jvmNanos < 0 ? -1 : jvmNanos - earlier.jvmNanos, threads);
     }
 

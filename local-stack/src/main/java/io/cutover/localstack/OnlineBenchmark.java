@@ -36,7 +36,8 @@ final class OnlineBenchmark {
      * A drain: changes per second from the release of the apply to the last change visible on the target, and the
      * CPU time it took per change, in the PostgreSQL servers and in this JVM (microseconds; -1 when unknown).
      */
-    private record Drain(double overall, double serverMicros, double jvmMicros, String jvmByThread) {
+    private record Drain(double overall, double serverMicros, double walSenderMicros, double jvmMicros,
+                         String jvmByThread) {
     }
 
     /** When set, the rows per transaction of the one backlog to measure, and no lag: a run to profile. */
@@ -85,8 +86,9 @@ final class OnlineBenchmark {
                 Drain n = native_.get(round - 1);
                 Drain c = ours.get(round - 1);
                 out.printf("  round %d: PostgreSQL logical replication %,.0f changes/s (CPU per change: servers %.1f"
-                                + " µs), Cutover %,.0f changes/s (CPU per change: servers %.1f µs, Cutover's JVM %.1f"
-                                + " µs)%n", round, n.overall(), n.serverMicros(), c.overall(), c.serverMicros(),
+                                + " µs, of which WAL sender %.1f), Cutover %,.0f changes/s (CPU per change: servers %.1f"
+                                + " µs, of which WAL sender %.1f; Cutover's JVM %.1f µs)%n", round, n.overall(),
+                        n.serverMicros(), n.walSenderMicros(), c.overall(), c.serverMicros(), c.walSenderMicros(),
                         c.jvmMicros());
                 out.printf("    Cutover's JVM per change by thread, µs: %s%n", c.jvmByThread());
             }
@@ -218,7 +220,8 @@ final class OnlineBenchmark {
             double seconds = (System.nanoTime() - started) / 1e9;
             CpuTime used = CpuTime.now().minus(cpu);
             return new Drain(b.changes() / seconds, used.perChange(used.serverNanos(), b.changes()),
-                    used.perChange(used.jvmNanos(), b.changes()), used.byThread(b.changes()));
+                    used.perChange(used.walSenderNanos(), b.changes()), used.perChange(used.jvmNanos(), b.changes()),
+                    used.byThread(b.changes()));
         }
     }
 

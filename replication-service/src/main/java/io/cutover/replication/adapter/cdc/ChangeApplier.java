@@ -164,6 +164,12 @@ final class ChangeApplier implements AutoCloseable {
             st.execute("SET session_replication_role = replica");
             st.execute("SET synchronous_commit = on");
             st.execute("SET standard_conforming_strings = on"); // the statements carry their values as literals
+            // a bulk update or delete joins at most 500 rows to its table by the key: row by row through the key's
+            // index, as PostgreSQL's own apply finds them. Left to its costs, the planner reads and hashes the whole
+            // table instead while it has up to some tens of thousands of rows (500 updates of a 20,000-row table:
+            // about 7 ms that way, 2 ms by the index, on PostgreSQL 15 and 17)
+            st.execute("SET enable_hashjoin = off");
+            st.execute("SET enable_mergejoin = off");
         }
         target.commit();
     }
