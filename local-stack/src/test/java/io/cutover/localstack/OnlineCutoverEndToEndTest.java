@@ -172,7 +172,7 @@ class OnlineCutoverEndToEndTest {
         assertThat(stack.proxy().upstream()).endsWith(":" + db.targetPort());
         assertThat(seen.percentileMicros(1.0)).as("the longest write stall, in micros").isLessThan(20_000_000);
         assertThat(steps(end)).containsExactly("ANNOUNCE", "PROVISION_TARGET", "CHECK_READINESS",
-                "START_REPLICATION", "VALIDATE_DATA", "AWAIT_CATCH_UP", "VALIDATE_RECENT", "HOLD_TRAFFIC",
+                "START_REPLICATION", "VALIDATE_DATA", "VALIDATE_RECENT", "AWAIT_CATCH_UP", "HOLD_TRAFFIC",
                 "FENCE_SOURCE_WRITES",
                 "DRAIN_REPLICATION", "VALIDATE_CHANGES", "REDIRECT_TRAFFIC", "STOP_REPLICATION",
                 "VERIFY_TARGET");

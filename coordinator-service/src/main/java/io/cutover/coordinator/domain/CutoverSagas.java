@@ -62,15 +62,15 @@ public final class CutoverSagas {
             VERIFYING);
 
     /**
-     * Online: the target is filled and kept current while the source stays live, and compared in full while it
-     * is; once the stream is caught up, what changed since (and what differed) is compared once more, so that little
-     * is left for the switch. The switch holds new queries at the proxy, fences the source, lets the target apply the
-     * source's final position, sets the sequences, compares again only what changed since that last comparison (and
-     * what differed in it), and moves the proxy to the target, which releases the held queries. The steps from the
-     * hold to the redirect must all end within the plan's downtime budget; if they cannot, the source is unfenced,
-     * the queries are released to it, and the stream stops: the applications stay on the source. After the switch
-     * the stream, which applies nothing more once drained, stops, and its slot and publication go (unless the plan
-     * keeps them).
+     * Online: the target is filled and kept current while the source stays live, and compared in full while it is; what
+     * changed since (and what differed) is compared once more, so that little is left for the switch. Once the stream's
+     * lag and drain ETA allow it (the go/no-go, just before the hold), the switch holds new queries at the proxy,
+     * fences the source, lets the target apply the source's final position, sets the sequences, compares again only
+     * what changed since that last comparison (and what differed in it), and moves the proxy to the target, which
+     * releases the held queries. The steps from the hold to the redirect must all end within the plan's downtime
+     * budget; if they cannot, the source is unfenced, the queries are released to it, and the stream stops: the
+     * applications stay on the source. After the switch the stream, which applies nothing more once drained, stops, and
+     * its slot and publication go (unless the plan keeps them).
      */
     public static final SagaDefinition ONLINE = SagaDefinition.of(
             ANNOUNCING,
@@ -83,12 +83,12 @@ public final class CutoverSagas {
             step(VALIDATE_DATA).sends("ValidateData")
                     .succeedsOn("DataValidated").failsOn("DataValidationFailed")
                     .timeout(ofHours(2)),
-            step(AWAIT_CATCH_UP).sends("AwaitReplicationCatchUp")
-                    .succeedsOn("ReplicationCaughtUp").failsOn("ReplicationCatchUpFailed")
-                    .timeout(ofHours(1)),
             step(VALIDATE_RECENT).sends("ValidateData")
                     .succeedsOn("DataValidated").failsOn("DataValidationFailed")
                     .timeout(ofMinutes(30)),
+            step(AWAIT_CATCH_UP).sends("AwaitReplicationCatchUp")
+                    .succeedsOn("ReplicationCaughtUp").failsOn("ReplicationCatchUpFailed")
+                    .timeout(ofHours(1)),
             step(HOLD_TRAFFIC).sends("HoldTraffic")
                     .succeedsOn("TrafficHeld").failsOn("TrafficHoldFailed")
                     .timeout(ofMinutes(1))
