@@ -107,17 +107,15 @@ final class OnlineValidationPasses {
                 ChangedKeys.baseline(t, cutoverId, since, recheck);
             }
             ValidationReport report = new ValidationReport(b.tables(), (System.nanoTime() - started) / 1_000_000);
-            long keys = rows(recheck);
-            long whole = recheck.values().stream().filter(ChangedKeys.Selection::whole).count();
             Map<String, Long> figures = new TreeMap<>(report.figures());
-            figures.put("rowsToRecheck", keys);
-            figures.put("tablesToRecheck", whole);
+            figures.put("rowsToRecheck", rows(recheck));
+            figures.put("tablesToRecheck", wholeTables(recheck));
             figures.put("rounds", (long) rounds);
             String summary = "baseline while the sync runs: " + (report.equal() ? report.summary()
                     : report.tables().size() - report.differing().size() + " of " + report.tables().size()
                     + " tables equal in the full pass") + "; then " + rounds + " rounds over what changed meanwhile;"
-                    + " " + keys + " rows" + (whole > 0 ? " and " + whole + " whole tables" : "")
-                    + " still differ for now, compared again at the switch with the rows changed since";
+                    + " " + described(recheck) + " still differ for now, compared again at the switch with the rows"
+                    + " changed since";
             return new DataValidated(summary, figures, ValidationListener.counts(report.tables()), report.tables());
         }
         AtomicReference<Map<String, ChangedKeys.Selection>> selected = new AtomicReference<>();
@@ -148,26 +146,20 @@ final class OnlineValidationPasses {
             since = ChangedKeys.appliedLsn(t, cutoverId); // before reading any row: changes after it count
             selected = ChangedKeys.sinceBaseline(t, cutoverId);
         }
-        long size = rows(selected);
-        long wholeSelected = selected.values().stream().filter(ChangedKeys.Selection::whole).count();
-        progress.summary("comparing the " + size + " rows" + (wholeSelected > 0 ? " and " + wholeSelected
-                + " whole tables" : "") + " changed or differing since the last pass");
+        progress.summary("comparing the " + described(selected) + " changed or differing since the last pass");
         DataValidation.Pass pass = data.validateSelected(v.getSource(), v.getTarget(), selected, progress);
         Map<String, ChangedKeys.Selection> recheck = pass.differing();
         try (Connection t = Databases.open(v.getTarget())) {
             ChangedKeys.baseline(t, cutoverId, since, recheck);
         }
         ValidationReport report = new ValidationReport(pass.tables(), (System.nanoTime() - started) / 1_000_000);
-        long keys = rows(recheck);
-        long whole = recheck.values().stream().filter(ChangedKeys.Selection::whole).count();
         Map<String, Long> figures = new TreeMap<>(report.figures());
-        figures.put("rowsSelected", size);
-        figures.put("rowsToRecheck", keys);
-        figures.put("tablesToRecheck", whole);
-        String summary = "before the switch, what changed since the last pass: " + size + " rows"
-                + (wholeSelected > 0 ? " and " + wholeSelected + " whole tables" : "") + " compared; " + keys
-                + " rows" + (whole > 0 ? " and " + whole + " whole tables" : "") + " still differ for now, compared"
-                + " again at the switch with the rows changed since";
+        figures.put("rowsSelected", rows(selected));
+        figures.put("rowsToRecheck", rows(recheck));
+        figures.put("tablesToRecheck", wholeTables(recheck));
+        String summary = "before the switch, what changed since the last pass: " + described(selected) + " compared; "
+                + described(recheck) + " still differ for now, compared again at the switch with the rows changed"
+                + " since";
         return new DataValidated(summary, figures, ValidationListener.counts(report.tables()), report.tables());
     }
 
@@ -205,6 +197,16 @@ final class OnlineValidationPasses {
             }
             return applied > 0 && System.currentTimeMillis() - moved < STREAM_STILL_MILLIS;
         }
+    }
+
+    private static long wholeTables(Map<String, ChangedKeys.Selection> selected) {
+        return selected.values().stream().filter(ChangedKeys.Selection::whole).count();
+    }
+
+    /** "12 rows", or "12 rows and 1 whole tables". */
+    private static String described(Map<String, ChangedKeys.Selection> selected) {
+        long whole = wholeTables(selected);
+        return rows(selected) + " rows" + (whole > 0 ? " and " + whole + " whole tables" : "");
     }
 
     private static long rows(Map<String, ChangedKeys.Selection> selected) {
