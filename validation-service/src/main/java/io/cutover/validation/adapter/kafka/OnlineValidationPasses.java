@@ -2,6 +2,7 @@ package io.cutover.validation.adapter.kafka;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
@@ -103,13 +104,9 @@ final class OnlineValidationPasses {
                     break;
                 }
             }
-            try (Connection t = Databases.open(v.getTarget())) {
-                ChangedKeys.baseline(t, cutoverId, since, recheck);
-            }
-            ValidationReport report = new ValidationReport(b.tables(), (System.nanoTime() - started) / 1_000_000);
-            Map<String, Long> figures = new TreeMap<>(report.figures());
-            figures.put("rowsToRecheck", rows(recheck));
-            figures.put("tablesToRecheck", wholeTables(recheck));
+            Noted noted = noteForNextPass(v, cutoverId, since, recheck, b.tables(), started);
+            ValidationReport report = noted.report();
+            Map<String, Long> figures = noted.figures();
             figures.put("rounds", (long) rounds);
             String summary = "baseline while the sync runs: " + (report.equal() ? report.summary()
                     : report.tables().size() - report.differing().size() + " of " + report.tables().size()
@@ -149,14 +146,10 @@ final class OnlineValidationPasses {
         progress.summary("comparing the " + described(selected) + " changed or differing since the last pass");
         DataValidation.Pass pass = data.validateSelected(v.getSource(), v.getTarget(), selected, progress);
         Map<String, ChangedKeys.Selection> recheck = pass.differing();
-        try (Connection t = Databases.open(v.getTarget())) {
-            ChangedKeys.baseline(t, cutoverId, since, recheck);
-        }
-        ValidationReport report = new ValidationReport(pass.tables(), (System.nanoTime() - started) / 1_000_000);
-        Map<String, Long> figures = new TreeMap<>(report.figures());
+        Noted noted = noteForNextPass(v, cutoverId, since, recheck, pass.tables(), started);
+        ValidationReport report = noted.report();
+        Map<String, Long> figures = noted.figures();
         figures.put("rowsSelected", rows(selected));
-        figures.put("rowsToRecheck", rows(recheck));
-        figures.put("tablesToRecheck", wholeTables(recheck));
         String summary = "before the switch, what changed since the last pass: " + described(selected) + " compared; "
                 + described(recheck) + " still differ for now, compared again at the switch with the rows changed"
                 + " since";
@@ -197,6 +190,27 @@ final class OnlineValidationPasses {
             }
             return applied > 0 && System.currentTimeMillis() - moved < STREAM_STILL_MILLIS;
         }
+    }
+
+    /** A pass's report, and its figures with what it leaves to compare again. */
+    private record Noted(ValidationReport report, Map<String, Long> figures) {
+    }
+
+    /**
+     * Notes in the target where a baseline or recent pass began and which rows still differ, for the next pass to
+     * start from; its report and figures.
+     */
+    private static Noted noteForNextPass(ValidateData v, String cutoverId, long since,
+                                         Map<String, ChangedKeys.Selection> recheck, List<TableValidation> tables,
+                                         long started) throws SQLException {
+        try (Connection t = Databases.open(v.getTarget())) {
+            ChangedKeys.baseline(t, cutoverId, since, recheck);
+        }
+        ValidationReport report = new ValidationReport(tables, (System.nanoTime() - started) / 1_000_000);
+        Map<String, Long> figures = new TreeMap<>(report.figures());
+        figures.put("rowsToRecheck", rows(recheck));
+        figures.put("tablesToRecheck", wholeTables(recheck));
+        return new Noted(report, figures);
     }
 
     private static long wholeTables(Map<String, ChangedKeys.Selection> selected) {
