@@ -9,15 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
 
 /**
  * CPU time used so far by every PostgreSQL server process on this machine (and by those of them that are WAL senders,
  * which decode the changes for logical replication) and by this JVM, as the operating system reports it (clock
- * ticks, 10 ms on Linux); -1 when it reports none. The JVM's is also split by thread, threads of
- * the same name but for their numbers together: what is not in any Java thread is the collector's and compiler's.
+ * ticks, 10 ms on Linux); -1 when it reports none. The JVM's is also split by thread, threads of the same name but
+ * for their numbers together: what is not in any Java thread is the collector's and compiler's.
  */
 record CpuTime(long serverNanos, long walSenderNanos, long jvmNanos, Map<String, Long> threadNanos) {
 
@@ -83,18 +82,12 @@ record CpuTime(long serverNanos, long walSenderNanos, long jvmNanos, Map<String,
      * process (collector, compiler) last.
      */
     String byThread(long changes) {
-        Map<String, Long> sorted = new LinkedHashMap<>();
-        threadNanos.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
         StringJoiner out = new StringJoiner(", ");
-        long inThreads = 0;
-        for (Map.Entry<String, Long> e : sorted.entrySet()) {
-            inThreads += e.getValue();
-            if (perChange(e.getValue(), changes) >= 0.1) {
-                out.add(String.format("%s %.1f", e.getKey(), perChange(e.getValue(), changes)));
-            }
-        }
+        threadNanos.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .filter(e -> perChange(e.getValue(), changes) >= 0.1)
+                .forEach(e -> out.add(String.format("%s %.1f", e.getKey(), perChange(e.getValue(), changes))));
         if (jvmNanos >= 0) {
+            long inThreads = threadNanos.values().stream().mapToLong(Long::longValue).sum();
             out.add(String.format("outside Java threads %.1f", perChange(jvmNanos - inThreads, changes)));
         }
         return out.toString();

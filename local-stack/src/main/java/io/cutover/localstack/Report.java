@@ -34,8 +34,7 @@ final class Report {
         JsonNode verification = null;
         for (JsonNode step : state.get("steps")) {
             String name = text(step, "name");
-            String detail = text(step, "lastError").isEmpty() ? text(step, "summary")
-                    : text(step, "lastError");
+            String detail = result(step);
             out.printf("  %-20s %-12s %9s %8d  %s%n", name, text(step, "status"),
                     step.get("durationMillis").isNull() ? "-" : seconds(step.get("durationMillis").asLong()),
                     step.get("attempts").asInt(), detail);
@@ -64,8 +63,7 @@ final class Report {
                     m.get("sequences").asLong());
         }
         if (validation != null) {
-            String v = text(validation, "lastError").isEmpty() ? text(validation, "summary")
-                    : text(validation, "lastError");
+            String v = result(validation);
             out.println("Validation: " + (v.isEmpty() ? "not run" : v));
             if (finalValidation != null && !validation.get("details").isEmpty()) {
                 out.println("            the full pass, while the sync ran (rows on their way show as missing or"
@@ -74,9 +72,7 @@ final class Report {
             validation.get("details").forEach(d -> out.println("            " + d.asString()));
             for (JsonNode later : new JsonNode[] {recentValidation, finalValidation}) {
                 if (later != null && !text(later, "status").equals("PENDING")) {
-                    String result = text(later, "lastError").isEmpty() ? text(later, "summary")
-                            : text(later, "lastError");
-                    out.println("            " + result);
+                    out.println("            " + result(later));
                     if (later == finalValidation) {
                         later.get("details").forEach(d -> out.println("              " + d.asString()));
                     }
@@ -92,6 +88,11 @@ final class Report {
         String where = proxyUpstream.endsWith(":" + targetPort) ? "the target"
                 : proxyUpstream.endsWith(":" + sourcePort) ? "the source" : "neither database";
         out.println("Proxy:      applications now reach " + where + " (" + proxyUpstream + ")");
+    }
+
+    /** What a step ended with: its last error, else its summary. */
+    private static String result(JsonNode step) {
+        return text(step, "lastError").isEmpty() ? text(step, "summary") : text(step, "lastError");
     }
 
     /** The online part: what the application saw, the stream's lag, and every acknowledged write checked. */
