@@ -1,5 +1,6 @@
 package io.cutover.replication.adapter.cdc;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -28,6 +29,9 @@ import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
 
 import io.cutover.kit.jdbc.ChangedKeys;
 import io.cutover.kit.jdbc.Databases;
@@ -127,8 +131,8 @@ final class ChangeApplier implements AutoCloseable {
     /** Row schemas found to have their target table's columns. */
     private final Set<Schema> sameColumns =
             Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>())); // the writer's too
-    /** Per row schema, each field's position among its target table's columns (the reading thread's alone). */
-    private final Map<Schema, int[]> columnPositions = new IdentityHashMap<>();
+    /** Per row schema, where its fields go in the target table (the reading thread's alone). */
+    private final Map<Schema, FieldMap> fieldMaps = new IdentityHashMap<>();
     /** Keys of the rows the uncommitted transactions touched, per table; tables touched as a whole. */
     private final Map<String, Set<List<String>>> touched = new LinkedHashMap<>();
     private final Set<String> wholeTables = new LinkedHashSet<>();
@@ -536,16 +540,17 @@ final class ChangeApplier implements AutoCloseable {
         if (update && before != null && !keys.before().equals(keys.after())) {
             return false; // the key changes
         }
-        int[] positions = positions(shape, after.schema());
+        FieldMap map = fieldMap(shape, after.schema());
+        int[] positions = map.positions();
         List<Field> fields = after.schema().fields();
         String[] values = new String[shape.columns().size()];
         BitSet set = new BitSet(values.length);
-        boolean identities = update && !shape.alwaysIdentity().isEmpty();
         for (int i = 0; i < fields.size(); i++) {
-            Field f = fields.get(i);
-            if (identities && shape.alwaysIdentity().contains(f.name())) {
-                continue; // the key did not change; an identity column always generated cannot be set
+            if (update && map.keptOnUpdate()[i]) {
+                // the key did not change, and neither did an identity column always generated (nor can it be set)
+                continue;
             }
+            Field f = fields.get(i);
             Object v = after.get(f);
             if (!PgText.unchangedToast(v)) {
                 values[positions[i]] = PgText.text(f.schema(), v, shape.name(), f.name());
@@ -555,7 +560,7 @@ final class ChangeApplier implements AutoCloseable {
             }
         }
         if (set.isEmpty()) {
-            return true; // an update that sets nothing the target could take: it changes nothing
+            return true; // an update that sets nothing but its key, or nothing the target could take: no change
         }
         char kind = update ? 'u' : 'i';
         return net.absorb(shape, kind, key, values, set,
@@ -563,22 +568,28 @@ final class ChangeApplier implements AutoCloseable {
     }
 
     /**
-     * Each field's position among the target table's columns, for a row schema of the stream (checked once to have
-     * the table's columns).
+     * Per field of a row schema: its position among the target table's columns, and whether an update of the same
+     * key leaves it as it is (a key column, or an identity column always generated).
      */
-    private int[] positions(TargetTables.Shape shape, Schema row) {
-        int[] positions = columnPositions.get(row);
-        if (positions == null) {
+    private record FieldMap(int[] positions, boolean[] keptOnUpdate) {
+    }
+
+    /** The field map of a row schema of the stream (checked once to have the table's columns). */
+    private FieldMap fieldMap(TargetTables.Shape shape, Schema row) {
+        FieldMap map = fieldMaps.get(row);
+        if (map == null) {
             requireSameColumns(shape, row);
             List<String> columns = List.copyOf(shape.columns().keySet());
             List<Field> fields = row.fields();
-            positions = new int[fields.size()];
+            map = new FieldMap(new int[fields.size()], new boolean[fields.size()]);
             for (int i = 0; i < fields.size(); i++) {
-                positions[i] = columns.indexOf(fields.get(i).name());
+                String name = fields.get(i).name();
+                map.positions()[i] = columns.indexOf(name);
+                map.keptOnUpdate()[i] = shape.key().contains(name) || shape.alwaysIdentity().contains(name);
             }
-            columnPositions.put(row, positions);
+            fieldMaps.put(row, map);
         }
-        return positions;
+        return map;
     }
 
     /** Applies the changes folded so far, after the statements gathered before them. */
@@ -603,12 +614,20 @@ final class ChangeApplier implements AutoCloseable {
             return; // nothing left once folded (rows inserted and deleted again)
         }
         Statements together = new Statements();
+        List<StatementGroup> inserts = new ArrayList<>();
         try {
             together.queue(new Pending("SAVEPOINT cutover_net", -1, "a savepoint"));
             for (StatementGroup g : bulk) {
-                together.queue(new Pending(g.sql(), g.size(), g.description()));
+                if (g.kind() == StatementGroup.Kind.INSERT) {
+                    inserts.add(g);
+                } else {
+                    together.queue(new Pending(g.sql(), g.size(), g.description()));
+                }
             }
+            // deletes and updates first: a row inserted here was deleted before (it is deleted again first), or
+            // is new; it is never one of the rows updated
             flush(together); // checks what each touched: a statement short of rows fails too
+            copy(inserts);
             exec("RELEASE SAVEPOINT cutover_net");
         } catch (SQLException e) {
             exec("ROLLBACK TO SAVEPOINT cutover_net");
@@ -622,6 +641,40 @@ final class ChangeApplier implements AutoCloseable {
                 }
             }
             flush(ordered);
+        }
+    }
+
+    /**
+     * Writes insert groups with COPY, one for each run of groups into the same table, and checks that each wrote
+     * every row it had.
+     */
+    private void copy(List<StatementGroup> inserts) throws SQLException {
+        settle();
+        CopyManager copies = target.unwrap(PGConnection.class).getCopyAPI();
+        int i = 0;
+        while (i < inserts.size()) {
+            StatementGroup first = inserts.get(i);
+            StringBuilder data = new StringBuilder();
+            long rows = 0;
+            for (; i < inserts.size() && first.copiesWith(inserts.get(i)); i++) {
+                inserts.get(i).appendCopyRows(data);
+                rows += inserts.get(i).size();
+            }
+            byte[] bytes = data.toString().getBytes(StandardCharsets.UTF_8);
+            CopyIn in = copies.copyIn(first.copySql());
+            long copied;
+            try {
+                in.writeToCopy(bytes, 0, bytes.length);
+                copied = in.endCopy();
+            } finally {
+                if (in.isActive()) {
+                    in.cancelCopy();
+                }
+            }
+            if (copied != rows) {
+                throw new SQLException(first.description() + ": the target's COPY wrote " + copied + " rows instead of "
+                        + rows);
+            }
         }
     }
 

@@ -118,7 +118,10 @@ final class NetChanges {
         return out;
     }
 
-    /** The bulk statements: per table, deletes (of deleted and replaced rows), then inserts, then updates. */
+    /**
+     * The bulk statements: per table, deletes (of deleted and replaced rows), then inserts, then updates. The apply
+     * runs the inserts (with COPY) after the rest, which the rows allow: none is both inserted and updated here.
+     */
     List<StatementGroup> statements() {
         List<StatementGroup> out = new ArrayList<>();
         for (Map.Entry<String, Map<List<String>, Net>> table : tables.entrySet()) {

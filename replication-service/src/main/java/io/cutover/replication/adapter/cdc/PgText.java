@@ -30,6 +30,7 @@ final class PgText {
     static final String UNAVAILABLE = "__cutover_unchanged_toast__";
     private static final byte[] UNAVAILABLE_BYTES = UNAVAILABLE.getBytes(StandardCharsets.UTF_8);
     private static final HexFormat HEX = HexFormat.of();
+    private static final String NUL = "a value holds a NUL character, which PostgreSQL text cannot hold";
     /** The stream's days for infinite dates: Debezium's own markers, beyond the dates PostgreSQL can hold. */
     private static final long DATE_POSITIVE_INFINITY = PostgresValueConverter.POSITIVE_INFINITY_LOCAL_DATE.toEpochDay();
     private static final long DATE_NEGATIVE_INFINITY = PostgresValueConverter.NEGATIVE_INFINITY_LOCAL_DATE.toEpochDay();
@@ -113,9 +114,39 @@ final class PgText {
             return "NULL::" + type;
         }
         if (text.indexOf('\0') >= 0) {
-            throw new IllegalStateException("a value holds a NUL character, which PostgreSQL text cannot hold");
+            throw new IllegalStateException(NUL);
         }
         return "'" + text.replace("'", "''") + "'::" + type;
+    }
+
+    /**
+     * Appends text as a field of COPY's text format: \N for null, and the four characters that format gives a
+     * meaning to (backslash, newline, carriage return, tab) escaped.
+     */
+    static void copyField(StringBuilder row, String text) {
+        if (text == null) {
+            row.append("\\N");
+            return;
+        }
+        int i = 0;
+        while (i < text.length() && text.charAt(i) >= ' ' && text.charAt(i) != '\\') {
+            i++; // no control character and no backslash so far: nothing to escape
+        }
+        if (i == text.length()) {
+            row.append(text);
+            return;
+        }
+        for (i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\\' -> row.append("\\\\");
+                case '\n' -> row.append("\\n");
+                case '\r' -> row.append("\\r");
+                case '\t' -> row.append("\\t");
+                case '\0' -> throw new IllegalStateException(NUL);
+                default -> row.append(c);
+            }
+        }
     }
 
     private static String array(Schema element, List<?> values, String table, String column) {
