@@ -203,6 +203,9 @@ final class CdcStream implements AutoCloseable {
         // a batch: a batch the stream fills within the poll interval avoids that, and still spans hundreds of
         // source transactions per target commit while a backlog drains
         p.setProperty("max.batch.size", "1024");
+        // the records need no transformation: the engine hands each to a thread that returns it as it is, and one
+        // thread, fed from a queue, does that with fewer wake-ups than threads started as needed (the default)
+        p.setProperty("record.processing.threads", "1");
         p.setProperty("max.queue.size", "16384");
         p.setProperty("poll.interval.ms", "10");
         p.setProperty("status.update.interval.ms", "1000");

@@ -408,7 +408,7 @@ final class ChangeApplier implements AutoCloseable {
     /** Runs a commit, on the writer. */
     private void run(Commit c) throws SQLException {
         flush(c.before());
-        runFolded(c.bulk(), c.folded());
+        runFolded(c.bulk(), c.folded(), true);
         for (String table : c.wholeTables()) {
             ChangedKeys.record(target, cutoverId, table, c.lsn(), true, List.of());
         }
@@ -601,15 +601,17 @@ final class ChangeApplier implements AutoCloseable {
         List<NetChanges.Change> changes = net.takeChanges();
         net.clear();
         flush(statements);
-        runFolded(bulk, changes);
+        runFolded(bulk, changes, false);
     }
 
     /**
      * Applies folded changes as bulk statements under a savepoint, set in the same round trip; when they fail (a
      * constraint may need the changes' own order), undoes them and applies the changes one by one, in order,
-     * instead.
+     * instead. committing: the transaction's commit follows, with nothing in between that could fail and be
+     * undone alone.
      */
-    private void runFolded(List<StatementGroup> bulk, List<NetChanges.Change> changes) throws SQLException {
+    private void runFolded(List<StatementGroup> bulk, List<NetChanges.Change> changes, boolean committing)
+            throws SQLException {
         if (bulk.isEmpty()) {
             return; // nothing left once folded (rows inserted and deleted again)
         }
@@ -628,7 +630,9 @@ final class ChangeApplier implements AutoCloseable {
             // is new; it is never one of the rows updated
             flush(together); // checks what each touched: a statement short of rows fails too
             copy(inserts);
-            exec("RELEASE SAVEPOINT cutover_net");
+            if (!committing) {
+                exec("RELEASE SAVEPOINT cutover_net"); // else the commit that follows ends it, one round trip less
+            }
         } catch (SQLException e) {
             exec("ROLLBACK TO SAVEPOINT cutover_net");
             stats.orderedRetry();
