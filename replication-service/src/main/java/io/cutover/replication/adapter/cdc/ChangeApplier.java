@@ -650,10 +650,9 @@ final class ChangeApplier implements AutoCloseable {
 
     /**
      * Writes insert groups with COPY, one for each run of groups into the same table, and checks that each wrote
-     * every row it had.
+     * every row it had. Runs right after a flush, which let any earlier commit of the writer end.
      */
     private void copy(List<StatementGroup> inserts) throws SQLException {
-        settle();
         CopyManager copies = target.unwrap(PGConnection.class).getCopyAPI();
         int i = 0;
         while (i < inserts.size()) {

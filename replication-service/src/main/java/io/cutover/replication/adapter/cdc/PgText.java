@@ -132,11 +132,8 @@ final class PgText {
         while (i < text.length() && text.charAt(i) >= ' ' && text.charAt(i) != '\\') {
             i++; // no control character and no backslash so far: nothing to escape
         }
-        if (i == text.length()) {
-            row.append(text);
-            return;
-        }
-        for (i = 0; i < text.length(); i++) {
+        row.append(text, 0, i);
+        for (; i < text.length(); i++) {
             char c = text.charAt(i);
             switch (c) {
                 case '\\' -> row.append("\\\\");

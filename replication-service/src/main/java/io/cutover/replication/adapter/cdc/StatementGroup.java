@@ -93,9 +93,14 @@ final class StatementGroup {
      * come, as an insert overriding the system value does, and costs the server less than an INSERT per row.
      */
     String copySql() {
+        return "COPY " + shape.qualified() + " (" + quotedColumns() + ") FROM STDIN";
+    }
+
+    /** The group's columns, quoted and separated by commas. */
+    private String quotedColumns() {
         StringJoiner names = new StringJoiner(", ");
         columns.forEach(c -> names.add(Databases.quote(c)));
-        return "COPY " + shape.qualified() + " (" + names + ") FROM STDIN";
+        return names.toString();
     }
 
     /** Appends an insert group's rows in COPY's text format, one line each. */
@@ -128,11 +133,9 @@ final class StatementGroup {
         columns.forEach(c -> types.add(shape.columns().get(c)));
         String rowsSql = unnests(types) ? unnest(types) : values(types);
         if (kind == Kind.INSERT) {
-            StringJoiner names = new StringJoiner(", ");
-            columns.forEach(c -> names.add(Databases.quote(c)));
             // the source's values, identity columns included, as PostgreSQL's own apply and COPY write them
             String overriding = shape.alwaysIdentity().isEmpty() ? "" : " OVERRIDING SYSTEM VALUE";
-            return "INSERT INTO " + shape.qualified() + " (" + names + ")" + overriding + " SELECT * FROM " + rowsSql
+            return "INSERT INTO " + shape.qualified() + " (" + quotedColumns() + ")" + overriding + " SELECT * FROM " + rowsSql
                     + " AS v";
         }
         StringJoiner aliases = new StringJoiner(", ");
