@@ -135,8 +135,8 @@ final class StatementGroup {
         if (kind == Kind.INSERT) {
             // the source's values, identity columns included, as PostgreSQL's own apply and COPY write them
             String overriding = shape.alwaysIdentity().isEmpty() ? "" : " OVERRIDING SYSTEM VALUE";
-            return "INSERT INTO " + shape.qualified() + " (" + quotedColumns() + ")" + overriding + " SELECT * FROM " + rowsSql
-                    + " AS v";
+            return "INSERT INTO " + shape.qualified() + " (" + quotedColumns() + ")" + overriding + " SELECT * FROM "
+                    + rowsSql + " AS v";
         }
         StringJoiner aliases = new StringJoiner(", ");
         StringJoiner match = new StringJoiner(" AND ");
