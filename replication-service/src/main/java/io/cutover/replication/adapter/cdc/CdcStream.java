@@ -23,12 +23,22 @@ import io.debezium.engine.format.ChangeEventFormat;
 /**
  * One cutover's change stream: Debezium's embedded engine reading the slot (pgoutput) on a single thread, handing
  * each batch to the {@link ChangeApplier}. Only a record whose commit position the target holds is marked
- * processed, so the slot never moves past what the target holds. The handler never throws: a failure stops the
- * stream and is kept for the next command to report.
+ * processed, so the slot never moves past what the target holds. The handler never throws: a failure of the apply
+ * stops the stream and is kept for the next command to report.
+ *
+ * <p>An engine that stops by itself (the source's session ended: a network cut, a failover, a restart of the
+ * source) is not restarted inside Debezium, which would send again what came after its last stored offset into an
+ * apply that has moved on. The stream starts a new engine and a new apply instead, from what the target holds, as
+ * after a crash of the service: the slot sends again what the target may already hold, and the apply recognises
+ * it. It tries a few times, waiting longer each time, and fails for good when the source stays away.
  */
 final class CdcStream implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CdcStream.class);
+    /** Engines that end by themselves in a row, with nothing applied in between, before the stream gives up. */
+    static final int MAX_RESTARTS = 10;
+    private static final long FIRST_RESTART_DELAY_MILLIS = 200;
+    private static final long MAX_RESTART_DELAY_MILLIS = 5_000;
 
     private final String cutoverId;
     private final DatabaseEndpoint source;
@@ -36,8 +46,13 @@ final class CdcStream implements AutoCloseable {
     private final long slotFlushMillis;
     private final StreamStats stats = new StreamStats();
     private final ExecutorService runner;
+    private DatabaseEndpoint target;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private ChangeApplier applier;
+    /** Engines started so far; the last one is the current one. */
+    private int engines;
+    /** Engines that ended by themselves since the stream last applied something; changed under the lock. */
+    private volatile int restartsInARow;
     private volatile String failure;
     private volatile boolean stopping;
     /** Set once the target holds the drain's final position: nothing is applied after it. */
@@ -57,24 +72,81 @@ final class CdcStream implements AutoCloseable {
 
     /** Starts reading from the slot's confirmed position; the target's stored position filters repeats. */
     void start(DatabaseEndpoint target) throws SQLException {
+        this.target = target;
+        open();
+    }
+
+    private synchronized void open() throws SQLException {
         Connection apply = Databases.open(target, target.getDatabase(),
                 Map.of("ApplicationName", "cutover-apply"));
-        SyncState.Row applied = SyncState.read(apply, cutoverId);
-        long position = applied.appliedLsn();
+        long position;
+        try {
+            SyncState.Row applied = SyncState.read(apply, cutoverId);
+            position = applied.appliedLsn();
+            applier = new ChangeApplier(cutoverId, apply, applied, stats, this::applyFailed);
+        } catch (SQLException | RuntimeException e) {
+            apply.close();
+            throw e;
+        }
         stats.startAt(position);
-        applier = new ChangeApplier(cutoverId, apply, applied, stats, this::applyFailed);
+        int generation = ++engines;
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(properties())
-                .using((success, message, error) -> {
-                    if (!success && !stopping && failure == null) {
-                        fail("the change stream stopped: " + message
-                                + (error == null ? "" : " (" + Jobs.describe(error) + ")"));
-                    }
-                })
+                .using((success, message, error) -> ended(generation, message, error))
                 .notifying(this::handle)
                 .build();
         runner.execute(engine);
         log.info("cutover {}: change stream started from {}", cutoverId, Lsn.text(position));
+    }
+
+    /**
+     * An engine ended. Unless the stream was stopping, failed or held, the source's session ended under it: a new
+     * engine starts, after a pause that grows with each engine that ends without the stream applying anything.
+     */
+    private void ended(int generation, String message, Throwable error) {
+        if (stopping || failure != null || held) {
+            return; // the stop that ended it goes on (holding the lock while it waits for the engine)
+        }
+        synchronized (this) {
+            if (generation == engines) {
+                engine = null; // it has stopped: closing it again would be refused
+            }
+            endedByItself(message, error);
+        }
+    }
+
+    private synchronized void endedByItself(String message, Throwable error) {
+        if (stopping || failure != null || held) {
+            return;
+        }
+        String reason = "the change stream stopped: " + message + (error == null ? "" : " (" + Jobs.describe(error)
+                + ")");
+        if (++restartsInARow > MAX_RESTARTS) {
+            fail(reason + "; it was started again " + MAX_RESTARTS + " times in a row without applying anything");
+            return;
+        }
+        long delay = Math.min(MAX_RESTART_DELAY_MILLIS, FIRST_RESTART_DELAY_MILLIS << (restartsInARow - 1));
+        log.warn("cutover {}: {}; starting again from the position the target holds in {} ms (attempt {} of {})",
+                cutoverId, reason, delay, restartsInARow, MAX_RESTARTS);
+        Thread restarter = new Thread(() -> restart(delay), "cutover-cdc-restart-" + cutoverId);
+        restarter.setDaemon(true);
+        restarter.start();
+    }
+
+    private void restart(long delayMillis) {
+        SourceSlots.sleep(delayMillis);
+        synchronized (this) {
+            if (stopping || failure != null || held || engine != null) {
+                return;
+            }
+            try {
+                closeApplier();
+                open();
+                stats.restarted();
+            } catch (SQLException | RuntimeException e) {
+                endedByItself("starting it again failed", e);
+            }
+        }
     }
 
     private void handle(List<RecordChangeEvent<SourceRecord>> events,
@@ -100,10 +172,18 @@ final class CdcStream implements AutoCloseable {
             applier.apply(events);
             stats.busy(System.nanoTime() - started);
             committer.markBatchFinished();
+            if (!events.isEmpty() && restartsInARow > 0) {
+                applied();
+            }
         } catch (Throwable e) {
             // never let it escape: the engine would skip these records for good
             applyFailed(e);
         }
+    }
+
+    /** The stream works again after a restart: the next engine that ends starts the count again. */
+    private synchronized void applied() {
+        restartsInARow = 0;
     }
 
     /** The apply failed, here or in a commit of its writer: the stream stops. */
@@ -159,9 +239,12 @@ final class CdcStream implements AutoCloseable {
         // the position that counts is the one stored in the target with the changes; the slot holds the rest
         p.setProperty("offset.storage", "org.apache.kafka.connect.storage.MemoryOffsetBackingStore");
         p.setProperty("offset.flush.interval.ms", String.valueOf(slotFlushMillis));
-        p.setProperty("errors.max.retries", "5");
-        p.setProperty("errors.retry.delay.initial.ms", "300");
-        p.setProperty("errors.retry.delay.max.ms", "3000");
+        // no retry inside the engine: a restarted task sends again what came after its last stored offset, which
+        // the apply has moved past; the stream starts a new engine instead (ended)
+        p.setProperty("errors.max.retries", "0");
+        // a slot still held by the session of a stream that just died is let go within moments
+        p.setProperty("slot.max.retries", "40");
+        p.setProperty("slot.retry.delay.ms", "500");
         p.setProperty("database.hostname", source.getHost());
         p.setProperty("database.port", String.valueOf(source.getPort()));
         p.setProperty("database.user", source.getUser());
@@ -238,13 +321,18 @@ final class CdcStream implements AutoCloseable {
                 engine = null;
             }
         }
+        closeApplier();
+    }
+
+    private synchronized void closeApplier() {
         try {
             if (applier != null) {
                 applier.close();
-                applier = null;
             }
         } catch (SQLException e) {
             log.warn("cutover {}: closing the apply session: {}", cutoverId, Jobs.describe(e));
+        } finally {
+            applier = null;
         }
     }
 }

@@ -25,6 +25,7 @@ final class StreamStats {
     private long slotRetentionBytes;
     private long applyBusyNanos;
     private long orderedRetries;
+    private long restarts;
     private final long startedNanos = System.nanoTime();
     private final Deque<Long> heartbeatsInFlight = new ArrayDeque<>();
     /** Heartbeats read by the stream but not yet committed on the target, by emission time. */
@@ -64,6 +65,11 @@ final class StreamStats {
     /** Bulk statements failed and the changes were applied one by one instead. */
     synchronized void orderedRetry() {
         orderedRetries++;
+    }
+
+    /** The source's session ended under the stream, and a new one started from what the target holds. */
+    synchronized void restarted() {
+        restarts++;
     }
 
     synchronized void skipped() {
@@ -179,6 +185,7 @@ final class StreamStats {
         f.put("lagMaxMillis", percentile(sorted, 1.0));
         f.put("slotRetentionBytes", slotRetentionBytes);
         f.put("orderedRetries", orderedRetries);
+        f.put("streamRestarts", restarts);
         f.put("applyBusyPercent", applyBusyNanos * 100 / Math.max(1, System.nanoTime() - startedNanos));
         return f;
     }

@@ -260,12 +260,73 @@ class PostgresOnlineReplicationTest {
         OnlineReplication.Result drained = replication.drain("c-crash", source, target, List.of(), SYNC,
                 Instant.now().plusSeconds(30), new Progress());
 
-        assertThat(drained.figures().get("repeatedTransactionsSkipped")).isPositive();
+        assertThat(drained.figures().get("repeatedTransactionsSkipped"))
+                .as("what the killed process applied comes again and is skipped; the stream's figures: %s",
+                        drained.figures()).isPositive();
         assertSame("on_crash_src", "on_crash_tgt");
         try (Connection t = TestPostgres.connect("on_crash_tgt")) {
             assertThat(Sql.one(t, "SELECT count(*) FROM events WHERE kind LIKE 'load-%'")).isEqualTo("2000");
             assertThat(Sql.one(t, "SELECT count(*) FROM events WHERE kind = 'bulk-2'")).isEqualTo("7500");
         }
+    }
+
+    @Test
+    void aStreamCutOffFromTheSourceMidTransactionResumesWithNoDuplicateAndNoGap() throws Exception {
+        DatabaseEndpoint source = source("on_cut_src", 200);
+        DatabaseEndpoint target = TestPostgres.database("on_cut_tgt");
+        replication.start("c-cut", source, target, List.of(), 2, SYNC, new Progress());
+
+        CompletableFuture<Void> writes = CompletableFuture.runAsync(() -> write("on_cut_src", 3_000));
+        CompletableFuture<Void> large = CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < 6; i++) {
+                try {
+                    TestPostgres.sql("on_cut_src",
+                            "INSERT INTO events (kind) SELECT 'big-" + i + "' FROM generate_series(1, 12000)",
+                            "UPDATE events SET kind = kind || '+' WHERE kind = 'big-" + i + "' AND id % 3 = 0");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        // the source ends the stream's session (a network cut, a failover) three times while changes flow, each
+        // time once the stream is back on the slot
+        String previous = null;
+        for (int cut = 0; cut < 3; cut++) {
+            String session = awaitStreamingSession("on_cut_src", "cutover_c_cut", previous);
+            Thread.sleep(150);
+            TestPostgres.sql("on_cut_src", "SELECT pg_terminate_backend(" + session + ")");
+            previous = session;
+        }
+        writes.get(60, TimeUnit.SECONDS);
+        large.get(60, TimeUnit.SECONDS);
+
+        replication.awaitCatchUp("c-cut", source, target, List.of(), SYNC, 2_000, 60_000, new Progress());
+        fence("on_cut_src");
+        OnlineReplication.Result drained = replication.drain("c-cut", source, target, List.of(), SYNC,
+                Instant.now().plusSeconds(30), new Progress());
+
+        assertThat(drained.figures().get("streamRestarts")).as("one new engine per cut").isEqualTo(3L);
+        try (Connection t = TestPostgres.connect("on_cut_tgt")) {
+            assertThat(Sql.one(t, "SELECT count(*) FROM events WHERE kind LIKE 'load-%'")).isEqualTo("3000");
+            assertThat(Sql.one(t, "SELECT count(*) FROM events WHERE kind LIKE 'big-%'")).isEqualTo("72000");
+        }
+        assertSame("on_cut_src", "on_cut_tgt");
+    }
+
+    /** The session streaming from the slot, once there is one other than the one given. */
+    private static String awaitStreamingSession(String db, String slot, String other) throws Exception {
+        long until = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < until) {
+            try (Connection c = TestPostgres.connect(db)) {
+                String pid = Sql.one(c, "SELECT coalesce(max(active_pid), 0) FROM pg_replication_slots"
+                        + " WHERE slot_name = '" + slot + "'");
+                if (!pid.equals("0") && !pid.equals(other)) {
+                    return pid;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no new session streams from slot " + slot);
     }
 
     /** Waits until the sync state of the cutover on the target meets the condition. */
