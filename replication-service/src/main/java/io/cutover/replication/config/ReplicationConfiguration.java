@@ -30,6 +30,6 @@ public class ReplicationConfiguration {
     @Bean(destroyMethod = "close")
     PostgresOnlineReplication onlineReplication(PostgresDataTransfer transfer, ReplicationProperties props) {
         return new PostgresOnlineReplication(transfer, props.watchInterval().toMillis(),
-                props.slotFlushInterval().toMillis());
+                props.slotFlushInterval().toMillis(), props.sourceOutageLimit().toMillis());
     }
 }

@@ -15,12 +15,15 @@ import jakarta.validation.constraints.NotNull;
  *                      written to it; lag and the drain ETA are as fresh as this
  * @param slotFlushInterval how often the slot learns what the target holds, so the source can recycle its WAL;
  *                          after a crash at most this much is read again (and recognised as applied)
+ * @param sourceOutageLimit how long a change stream whose source session ended (a network cut, a failover) keeps
+ *                          starting again before the sync fails
  */
 @Validated
 @ConfigurationProperties("cutover.replication")
 public record ReplicationProperties(
         @NotNull @DefaultValue("500ms") Duration watchInterval,
-        @NotNull @DefaultValue("1s") Duration slotFlushInterval) {
+        @NotNull @DefaultValue("1s") Duration slotFlushInterval,
+        @NotNull @DefaultValue("2m") Duration sourceOutageLimit) {
 
     public ReplicationProperties {
         if (watchInterval != null && (watchInterval.toMillis() < 10 || watchInterval.toSeconds() > 60)) {
@@ -30,6 +33,10 @@ public record ReplicationProperties(
         if (slotFlushInterval != null && slotFlushInterval.toMillis() < 100) {
             throw new IllegalArgumentException("cutover.replication.slot-flush-interval must be 100ms or more, not "
                     + slotFlushInterval);
+        }
+        if (sourceOutageLimit != null && (sourceOutageLimit.isNegative() || sourceOutageLimit.toHours() >= 24)) {
+            throw new IllegalArgumentException("cutover.replication.source-outage-limit must be between 0s and 24h,"
+                    + " not " + sourceOutageLimit);
         }
     }
 }

@@ -30,13 +30,12 @@ import io.debezium.engine.format.ChangeEventFormat;
  * source) is not restarted inside Debezium, which would send again what came after its last stored offset into an
  * apply that has moved on. The stream starts a new engine and a new apply instead, from what the target holds, as
  * after a crash of the service: the slot sends again what the target may already hold, and the apply recognises
- * it. It tries a few times, waiting longer each time, and fails for good when the source stays away.
+ * it. It waits longer before each new try, and fails for good once the source has been away longer than the
+ * outage limit.
  */
 final class CdcStream implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CdcStream.class);
-    /** Engines that end by themselves in a row, with nothing applied in between, before the stream gives up. */
-    static final int MAX_RESTARTS = 10;
     private static final long FIRST_RESTART_DELAY_MILLIS = 200;
     private static final long MAX_RESTART_DELAY_MILLIS = 5_000;
 
@@ -44,6 +43,7 @@ final class CdcStream implements AutoCloseable {
     private final DatabaseEndpoint source;
     private final SyncNames names;
     private final long slotFlushMillis;
+    private final long outageLimitMillis;
     private final StreamStats stats = new StreamStats();
     private final ExecutorService runner;
     private DatabaseEndpoint target;
@@ -53,14 +53,22 @@ final class CdcStream implements AutoCloseable {
     private int engines;
     /** Engines that ended by themselves since the stream last applied something; changed under the lock. */
     private volatile int restartsInARow;
+    /** When the first of those ended. */
+    private long awaySinceNanos;
     private volatile String failure;
     private volatile boolean stopping;
     /** Set once the target holds the drain's final position: nothing is applied after it. */
     private volatile boolean held;
 
-    CdcStream(String cutoverId, DatabaseEndpoint source, SyncNames names, long slotFlushMillis) {
+    /**
+     * @param outageLimitMillis how long engines that end by themselves, with nothing applied in between, are
+     *                          started again before the stream fails
+     */
+    CdcStream(String cutoverId, DatabaseEndpoint source, SyncNames names, long slotFlushMillis,
+              long outageLimitMillis) {
         this.cutoverId = cutoverId;
         this.slotFlushMillis = slotFlushMillis;
+        this.outageLimitMillis = outageLimitMillis;
         this.source = source;
         this.names = names;
         this.runner = Executors.newSingleThreadExecutor(r -> {
@@ -121,13 +129,19 @@ final class CdcStream implements AutoCloseable {
         }
         String reason = "the change stream stopped: " + message + (error == null ? "" : " (" + Jobs.describe(error)
                 + ")");
-        if (++restartsInARow > MAX_RESTARTS) {
-            fail(reason + "; it was started again " + MAX_RESTARTS + " times in a row without applying anything");
+        if (restartsInARow++ == 0) {
+            awaySinceNanos = System.nanoTime();
+        }
+        long awayMillis = (System.nanoTime() - awaySinceNanos) / 1_000_000;
+        if (awayMillis >= outageLimitMillis) {
+            fail(String.format("%s; the stream was started again %d times over %,d ms without applying anything,"
+                    + " and the outage limit is %,d ms", reason, restartsInARow - 1, awayMillis, outageLimitMillis));
             return;
         }
-        long delay = Math.min(MAX_RESTART_DELAY_MILLIS, FIRST_RESTART_DELAY_MILLIS << (restartsInARow - 1));
-        log.warn("cutover {}: {}; starting again from the position the target holds in {} ms (attempt {} of {})",
-                cutoverId, reason, delay, restartsInARow, MAX_RESTARTS);
+        long backoff = FIRST_RESTART_DELAY_MILLIS << Math.min(restartsInARow - 1, 10);
+        long delay = Math.min(Math.min(MAX_RESTART_DELAY_MILLIS, backoff), outageLimitMillis - awayMillis);
+        log.warn("cutover {}: {}; starting again from the position the target holds in {} ms (away for {} ms of"
+                + " at most {})", cutoverId, reason, delay, awayMillis, outageLimitMillis);
         Thread restarter = new Thread(() -> restart(delay), "cutover-cdc-restart-" + cutoverId);
         restarter.setDaemon(true);
         restarter.start();

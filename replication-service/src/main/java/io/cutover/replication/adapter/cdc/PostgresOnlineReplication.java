@@ -55,6 +55,9 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
     private final PostgresDataTransfer transfer;
     private final long watchMillis;
     private final long slotFlushMillis;
+    private final long sourceOutageLimitMillis;
+    /** Long enough for the failover of a managed PostgreSQL server. */
+    public static final long DEFAULT_SOURCE_OUTAGE_LIMIT_MILLIS = 120_000;
     private final Map<String, Running> streams = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final ScheduledExecutorService watches = Executors.newScheduledThreadPool(1, r -> {
@@ -65,15 +68,24 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
     private volatile boolean closing;
     private volatile Alarms alarms = (id, summary, figures) -> log.warn("cutover {}: {}", id, summary);
 
+    /** With the default source outage limit. */
+    public PostgresOnlineReplication(PostgresDataTransfer transfer, long watchMillis, long slotFlushMillis) {
+        this(transfer, watchMillis, slotFlushMillis, DEFAULT_SOURCE_OUTAGE_LIMIT_MILLIS);
+    }
+
     /**
      * @param watchMillis how often the source is watched and a heartbeat written
      * @param slotFlushMillis how often the slot is told what the target holds, letting the source recycle WAL;
      *                        a crash repeats at most this much, and the repeats are recognised and skipped
+     * @param sourceOutageLimitMillis how long a stream whose source session ended keeps starting again (a network
+     *                                cut, a failover) before the sync fails
      */
-    public PostgresOnlineReplication(PostgresDataTransfer transfer, long watchMillis, long slotFlushMillis) {
+    public PostgresOnlineReplication(PostgresDataTransfer transfer, long watchMillis, long slotFlushMillis,
+                                     long sourceOutageLimitMillis) {
         this.transfer = transfer;
         this.watchMillis = watchMillis;
         this.slotFlushMillis = slotFlushMillis;
+        this.sourceOutageLimitMillis = sourceOutageLimitMillis;
     }
 
     public void onAlarm(Alarms sink) {
@@ -401,7 +413,7 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
             throw new IllegalStateException("replication slot " + names.slot() + " is gone from the source, so"
                     + " changes since it went cannot be streamed; drop the target's tables and start a new cutover");
         }
-        CdcStream stream = new CdcStream(cutoverId, source, names, slotFlushMillis);
+        CdcStream stream = new CdcStream(cutoverId, source, names, slotFlushMillis, sourceOutageLimitMillis);
         SourceWatch watch = new SourceWatch(source, target, names, tables, allTables,
                 sync.getSlotRetentionAlarmBytes(), stream,
                 (summary, figures) -> alarms.raise(cutoverId, summary, figures));

@@ -313,6 +313,35 @@ class PostgresOnlineReplicationTest {
         assertSame("on_cut_src", "on_cut_tgt");
     }
 
+    @Test
+    void aSourceAwayLongerThanTheOutageLimitFailsTheSyncNamingWhyAndTheNextStepStartsItAgain() throws Exception {
+        DatabaseEndpoint source = source("on_away_src", 50);
+        DatabaseEndpoint target = TestPostgres.database("on_away_tgt");
+        replication.close();
+        replication = new PostgresOnlineReplication(new PostgresDataTransfer(), 100, 1_000, 1_500);
+        replication.start("c-away", source, target, List.of(), 2, SYNC, new Progress());
+        write("on_away_src", 100);
+        String session = awaitStreamingSession("on_away_src", "cutover_c_away", null);
+        try {
+            // the source takes no new session, and ends the stream's: every new engine is refused
+            TestPostgres.sql("postgres", "ALTER DATABASE on_away_src ALLOW_CONNECTIONS false",
+                    "SELECT pg_terminate_backend(" + session + ")");
+            assertThatThrownBy(() -> replication.awaitCatchUp("c-away", source, target, List.of(), SYNC, 2_000,
+                    60_000, new Progress()))
+                    .hasMessageContaining("not currently accepting connections")
+                    .hasMessageContaining("the outage limit is 1,500 ms");
+        } finally {
+            TestPostgres.sql("postgres", "ALTER DATABASE on_away_src ALLOW_CONNECTIONS true");
+        }
+        write("on_away_src", 100);
+
+        // the next step starts a new stream, which picks up where the target stands
+        replication.awaitCatchUp("c-away", source, target, List.of(), SYNC, 2_000, 60_000, new Progress());
+        fence("on_away_src");
+        replication.drain("c-away", source, target, List.of(), SYNC, Instant.now().plusSeconds(30), new Progress());
+        assertSame("on_away_src", "on_away_tgt");
+    }
+
     /** The session streaming from the slot, once there is one other than the one given. */
     private static String awaitStreamingSession(String db, String slot, String other) throws Exception {
         long until = System.currentTimeMillis() + 60_000;
