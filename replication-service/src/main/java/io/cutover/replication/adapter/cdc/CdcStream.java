@@ -37,6 +37,8 @@ final class CdcStream implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CdcStream.class);
     private static final long FIRST_RESTART_DELAY_MILLIS = 200;
+    /** How long a new apply waits for the session of one before it to end (a dead service's ends within moments). */
+    private static final long APPLY_LOCK_WAIT_MILLIS = 10_000;
     private static final long MAX_RESTART_DELAY_MILLIS = 5_000;
 
     private final String cutoverId;
@@ -89,6 +91,7 @@ final class CdcStream implements AutoCloseable {
                 Map.of("ApplicationName", "cutover-apply"));
         long position;
         try {
+            SyncState.lockApply(apply, cutoverId, APPLY_LOCK_WAIT_MILLIS);
             SyncState.Row applied = SyncState.read(apply, cutoverId);
             position = applied.appliedLsn();
             applier = new ChangeApplier(cutoverId, apply, applied, stats, this::applyFailed);

@@ -18,6 +18,8 @@ import io.cutover.kit.jdbc.Databases;
 final class SyncState {
 
     static final String TABLE = ChangedKeys.SYNC;
+    /** The apply session's advisory lock is the hash of this and the cutover's id. */
+    private static final String APPLY_LOCK = "cutover-apply:";
 
     /**
      * copied: the initial copy is complete; appliedLsn: the source position up to which every committed transaction
@@ -46,6 +48,47 @@ final class SyncState {
             ChangedKeys.prepare(target);
             st.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS drained_lsn bigint");
             st.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS applied_xid bigint");
+        }
+    }
+
+    /**
+     * Takes the cutover's apply lock for the session, which holds it until it ends, waiting up to waitMillis for a
+     * session that holds it to end: the session of a service that died may still be committing its last batch, and
+     * the position this one reads next must include it. A session still there after that belongs to another apply
+     * of the same cutover, and is named.
+     */
+    static void lockApply(Connection target, String cutoverId, long waitMillis) throws SQLException {
+        long until = System.nanoTime() + waitMillis * 1_000_000;
+        while (true) {
+            try (PreparedStatement ps = target.prepareStatement(
+                    "SELECT pg_try_advisory_lock(hashtextextended(?, 0))")) {
+                ps.setString(1, APPLY_LOCK + cutoverId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        return;
+                    }
+                }
+            }
+            if (System.nanoTime() >= until) {
+                throw new SQLException("another apply of cutover " + cutoverId + " holds the target: "
+                        + applyHolder(target, cutoverId) + "; it must stop before this one starts");
+            }
+            SourceSlots.sleep(100);
+        }
+    }
+
+    private static String applyHolder(Connection target, String cutoverId) throws SQLException {
+        try (PreparedStatement ps = target.prepareStatement("""
+                SELECT format('session %s (%s, from %s, %s since %s)', a.pid, a.application_name,
+                              coalesce(host(a.client_addr), 'a local socket'), a.state, a.backend_start)
+                FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+                  AND (l.classid::bigint << 32 | l.objid::bigint) = hashtextextended(?, 0)""")) {
+            ps.setString(1, APPLY_LOCK + cutoverId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : "a session that has just ended";
+            }
         }
     }
 

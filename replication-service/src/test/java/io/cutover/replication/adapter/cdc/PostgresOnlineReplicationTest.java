@@ -342,6 +342,31 @@ class PostgresOnlineReplicationTest {
         assertSame("on_away_src", "on_away_tgt");
     }
 
+    @Test
+    void aSecondApplyOfTheSameCutoverIsRefusedNamingTheSessionOfTheFirstWhichGoesOn() throws Exception {
+        DatabaseEndpoint source = source("on_twice_src", 10);
+        DatabaseEndpoint target = TestPostgres.database("on_twice_tgt");
+        replication.start("c-twice", source, target, List.of(), 2, SYNC, new Progress());
+
+        // another instance of the service, as when an old one was cut off but not stopped
+        PostgresOnlineReplication other = replication();
+        try {
+            assertThatThrownBy(() -> other.awaitCatchUp("c-twice", source, target, List.of(), SYNC, 2_000, 60_000,
+                    new Progress()))
+                    .hasMessageStartingWith("another apply of cutover c-twice holds the target: session ")
+                    .hasMessageContaining("(cutover-apply, from ");
+        } finally {
+            other.close();
+        }
+
+        TestPostgres.sql("on_twice_src", "INSERT INTO events (kind) VALUES ('after the refusal')");
+        replication.awaitCatchUp("c-twice", source, target, List.of(), SYNC, 2_000, 60_000, new Progress());
+        fence("on_twice_src");
+        replication.drain("c-twice", source, target, List.of(), SYNC, Instant.now().plusSeconds(30),
+                new Progress());
+        assertSame("on_twice_src", "on_twice_tgt");
+    }
+
     /** The session streaming from the slot, once there is one other than the one given. */
     private static String awaitStreamingSession(String db, String slot, String other) throws Exception {
         long until = System.currentTimeMillis() + 60_000;
