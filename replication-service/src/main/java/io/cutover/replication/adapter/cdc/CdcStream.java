@@ -36,9 +36,10 @@ import io.debezium.engine.format.ChangeEventFormat;
 final class CdcStream implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CdcStream.class);
-    private static final long FIRST_RESTART_DELAY_MILLIS = 200;
     /** How long a new apply waits for the session of one before it to end (a dead service's ends within moments). */
     private static final long APPLY_LOCK_WAIT_MILLIS = 10_000;
+    /** The pause before an engine that ended by itself is started again, doubled each time up to the maximum. */
+    private static final long FIRST_RESTART_DELAY_MILLIS = 200;
     private static final long MAX_RESTART_DELAY_MILLIS = 5_000;
 
     private final String cutoverId;

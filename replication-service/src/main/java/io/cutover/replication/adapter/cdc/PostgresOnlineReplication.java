@@ -52,12 +52,13 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
     private record Running(CdcStream stream, SourceWatch watch, ScheduledFuture<?> ticking) {
     }
 
+    /** Long enough for the failover of a managed PostgreSQL server. */
+    public static final long DEFAULT_SOURCE_OUTAGE_LIMIT_MILLIS = 120_000;
+
     private final PostgresDataTransfer transfer;
     private final long watchMillis;
     private final long slotFlushMillis;
     private final long sourceOutageLimitMillis;
-    /** Long enough for the failover of a managed PostgreSQL server. */
-    public static final long DEFAULT_SOURCE_OUTAGE_LIMIT_MILLIS = 120_000;
     private final Map<String, Running> streams = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final ScheduledExecutorService watches = Executors.newScheduledThreadPool(1, r -> {
