@@ -19,6 +19,7 @@ import io.cutover.notification.NotificationApplication;
 import io.cutover.provisioning.ProvisioningApplication;
 import io.cutover.provisioning.adapter.proxy.SwitchableTcpProxy;
 import io.cutover.replication.ReplicationApplication;
+import io.cutover.replication.adapter.cdc.PostgresOnlineReplication;
 import io.cutover.validation.ValidationApplication;
 
 /**
@@ -83,6 +84,13 @@ public final class LocalStack implements AutoCloseable {
     public void restartReplication() {
         services.get(2).close();
         services.set(2, start(ReplicationApplication.builder(), Map.of()));
+    }
+
+    /** The figures of the cutover's change stream in the replication service; none while no stream runs. */
+    public Map<String, Long> streamFigures(String cutoverId) {
+        ConfigurableApplicationContext replication = services.get(2);
+        return replication.isActive()
+                ? replication.getBean(PostgresOnlineReplication.class).figures(cutoverId) : Map.of();
     }
 
     /** Starts everything under {@code dir}; adminPort 0 picks a free port. */

@@ -8,6 +8,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
@@ -181,10 +184,22 @@ public final class LocalStackMain {
             admin.start(id);
             ProgressPrinter progress = new ProgressPrinter(out);
             LagSeries lag = new LagSeries();
-            admin.awaitEnd(id, Duration.ofHours(6), state -> {
-                progress.accept(state);
-                lag.accept(state);
+            // the stream's lag over the whole sync, sampled where it runs: the admin API shows it only while the
+            // catch-up and the drain run, which at the end of a sync last well under a second
+            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "lag-sampler");
+                t.setDaemon(true);
+                return t;
             });
+            if (online) {
+                sampler.scheduleAtFixedRate(() -> lag.sample(stack.streamFigures(id)), 250, 250,
+                        TimeUnit.MILLISECONDS);
+            }
+            try {
+                admin.awaitEnd(id, Duration.ofHours(6), progress::accept);
+            } finally {
+                sampler.shutdownNow();
+            }
             SyntheticApplication.Result seen = null;
             if (app != null) {
                 Thread.sleep(2_000); // the application goes on after the switch, on whichever side it is now

@@ -114,10 +114,18 @@ final class Report {
         }
         if (!lag.isEmpty()) {
             StringBuilder series = new StringBuilder();
-            for (LagSeries.Point p : lag) {
-                series.append(String.format(" %.1fs:%dms@%d/s", p.seconds(), p.lagMillis(), p.applyRate()));
+            for (LagSeries.Point p : LagSeries.thinned(lag, 40)) {
+                series.append(String.format(" %.0fs:%,dms@%,d/s", p.seconds(), p.lagMillis(), p.applyRate()));
             }
-            out.println("Lag:       " + series + " (time: lag at apply rate, at each beat)");
+            out.println("Lag:        over time (seconds since the stream started: lag at apply rate):" + series);
+            long[] steady = LagSeries.steady(lag);
+            out.println(steady.length == 0
+                    ? String.format("            the stream never caught up with the copy's backlog (lag under %,d ms)",
+                            LagSeries.CAUGHT_UP_MILLIS)
+                    : String.format("            once caught up with the copy's backlog (first applying with a lag"
+                            + " under %,d ms):"
+                            + " lag p50 %,d ms, p99 %,d ms, max %,d ms over %,d samples every 250 ms",
+                            LagSeries.CAUGHT_UP_MILLIS, steady[0], steady[1], steady[2], steady[3]));
         }
         out.printf("Application: %,d transactions acknowledged in %d s (%,.0f/s); %,d failed attempts were retried,"
                         + " %d gave up%n", app.acks().size(), app.seconds(),
