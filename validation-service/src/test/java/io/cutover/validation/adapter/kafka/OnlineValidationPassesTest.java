@@ -32,7 +32,7 @@ class OnlineValidationPassesTest {
     private final OnlineValidationPasses passes = new OnlineValidationPasses(new PostgresContentValidation(2));
 
     @Test
-    void theRoundsBeginOnceTheTargetHoldsWhatTheSourceHasWritten() throws Exception {
+    void theFullPassAndItsRoundsBeginOnceTheTargetHoldsWhatTheSourceHasWritten() throws Exception {
         ValidateData command = pair("ovp_wait", 1);
         Progress progress = new Progress();
 
@@ -40,11 +40,12 @@ class OnlineValidationPassesTest {
         long until = System.currentTimeMillis() + 30_000;
         while (!String.valueOf(progress.summary()).startsWith("waiting for the stream")
                 && System.currentTimeMillis() < until) {
-            Thread.sleep(10); // the full pass first
+            Thread.sleep(10);
         }
         assertThat(progress.summary()).startsWith("waiting for the stream to apply what the source has written");
         Thread.sleep(1_000);
         assertThat(baseline).as("the stream (still at position 1) has not caught up").isNotDone();
+        assertThat(progress.get("rowsCompared")).as("the full pass has not begun either").isZero();
 
         // the stream applies everything the source had written, and more
         TestPostgres.sql("ovp_wait_tgt", "UPDATE " + ChangedKeys.SYNC + " SET applied_lsn = "
