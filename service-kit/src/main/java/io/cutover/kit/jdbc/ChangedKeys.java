@@ -112,14 +112,13 @@ public final class ChangedKeys {
         }
     }
 
-    /** Where the last pass noted in the target began, and the rows that differed in it. */
-    public record Noted(long since, Map<String, Selection> differing) {
-    }
-
-    /** What the last pass (baseline or recent) noted; refused when no pass noted anything on this target. */
-    public static Noted lastPass(Connection target, String cutoverId) throws SQLException {
+    /**
+     * The rows to compare at the switch, per table: those the baseline pass found differing, and those the sync
+     * changed since the baseline began. Empty when there was no baseline (then nothing is known: compare all).
+     */
+    public static Map<String, Selection> sinceBaseline(Connection target, String cutoverId) throws SQLException {
         Long since = null;
-        Map<String, Selection> differing = new HashMap<>();
+        Map<String, Selection> out = new HashMap<>();
         try (PreparedStatement ps = target.prepareStatement("SELECT since_lsn, table_name, whole, keys FROM "
                 + BASELINE + " WHERE cutover_id = ?")) {
             ps.setString(1, cutoverId);
@@ -127,7 +126,7 @@ public final class ChangedKeys {
                 while (rs.next()) {
                     since = rs.getLong(1);
                     if (rs.getString(2) != null) {
-                        differing.merge(rs.getString(2), new Selection(rs.getBoolean(3), keys(rs.getArray(4))),
+                        out.merge(rs.getString(2), new Selection(rs.getBoolean(3), keys(rs.getArray(4))),
                                 Selection::merge);
                     }
                 }
@@ -136,16 +135,8 @@ public final class ChangedKeys {
         if (since == null) {
             throw new SQLException("no baseline validation of cutover " + cutoverId + " on this target");
         }
-        return new Noted(since, differing);
-    }
-
-    /**
-     * The rows to compare at the switch, per table: those the last pass found differing, and those the sync
-     * changed since that pass began.
-     */
-    public static Map<String, Selection> sinceBaseline(Connection target, String cutoverId) throws SQLException {
-        Noted noted = lastPass(target, cutoverId);
-        return union(noted.differing(), changedSince(target, cutoverId, noted.since()));
+        changedSince(target, cutoverId, since).forEach((table, s) -> out.merge(table, s, Selection::merge));
+        return out;
     }
 
     /** The rows the sync changed after the source position since, per table. */

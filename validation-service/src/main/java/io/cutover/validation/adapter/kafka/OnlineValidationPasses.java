@@ -59,17 +59,19 @@ final class OnlineValidationPasses {
             return recent(v, cutoverId, started, progress);
         }
         if (!v.getOnline().getFinalPass()) {
+            try (Connection t = Databases.open(v.getTarget())) {
+                ChangedKeys.prepare(t);
+            }
             // the backlog the copy left first: the stream catches up faster without the full pass competing for
             // the machine (on the local stack at 1,000 transactions/s, in 35 s instead of 90), and fewer rows are
             // found on their way
             boolean streamMoves = awaitStream(v, cutoverId, progress);
             long since;
             try (Connection t = Databases.open(v.getTarget())) {
-                ChangedKeys.prepare(t);
                 since = ChangedKeys.appliedLsn(t, cutoverId); // before reading any row: changes after it count
             }
             DataValidation.Pass b = data.baseline(v.getSource(), v.getTarget(), v.getTables(), progress);
-            Rounds r = rounds(v, cutoverId, since, b.differing(), false, streamMoves, progress);
+            Rounds r = rounds(v, cutoverId, since, b.differing(), streamMoves, progress);
             Noted noted = noteForNextPass(v, cutoverId, r.since(), r.recheck(), b.tables(), started);
             ValidationReport report = noted.report();
             Map<String, Long> figures = noted.figures();
@@ -97,39 +99,33 @@ final class OnlineValidationPasses {
     }
 
     /**
-     * The recent pass: what differed at the last pass and what the sync changed since, compared while the sync
-     * runs, then in rounds what changed meanwhile, like the baseline's, so that the pass at the switch is left with
-     * what changed during the last, short round; where the target stood when that round began, and what differs,
-     * noted for the final pass. Nothing it finds fails it (a row may be on its way): the final pass, at the switch,
-     * decides.
+     * The recent pass: what differed at the last pass and what the sync changed since, compared once while the
+     * sync runs; where the target stood when it began, and what differs, noted for the final pass. Nothing it finds
+     * fails it (a row may be on its way): the final pass, at the switch, decides.
      */
     private SpecificRecord recent(ValidateData v, String cutoverId, long started, Progress progress)
             throws Exception {
-        ChangedKeys.Noted last;
+        long since;
+        Map<String, ChangedKeys.Selection> selected;
         try (Connection t = Databases.open(v.getTarget())) {
-            last = ChangedKeys.lastPass(t, cutoverId);
+            since = ChangedKeys.appliedLsn(t, cutoverId); // before reading any row: changes after it count
+            selected = ChangedKeys.sinceBaseline(t, cutoverId);
         }
-        Rounds r = rounds(v, cutoverId, last.since(), last.differing(), true, true, progress);
-        Noted noted = noteForNextPass(v, cutoverId, r.since(), r.recheck(), r.firstTables(), started);
+        progress.summary("comparing the " + described(selected) + " changed or differing since the last pass");
+        DataValidation.Pass pass = data.validateSelected(v.getSource(), v.getTarget(), selected, progress);
+        Map<String, ChangedKeys.Selection> recheck = pass.differing();
+        Noted noted = noteForNextPass(v, cutoverId, since, recheck, pass.tables(), started);
         ValidationReport report = noted.report();
         Map<String, Long> figures = noted.figures();
-        figures.put("rowsSelected", rows(r.first()));
-        figures.put("rounds", (long) r.count());
-        figures.put("lastRoundRows", r.lastSize());
-        String summary = "before the switch, what changed since the last pass: " + described(r.first())
-                + " compared" + (r.count() > 1 ? ", then " + (r.count() - 1) + " rounds over what changed meanwhile"
-                + " (the last of " + r.lastSize() + " rows)" : "") + "; " + described(r.recheck())
-                + " still differ for now, compared again at the switch with the rows changed since";
+        figures.put("rowsSelected", rows(selected));
+        String summary = "before the switch, what changed since the last pass: " + described(selected) + " compared; "
+                + described(recheck) + " still differ for now, compared again at the switch with the rows changed"
+                + " since";
         return new DataValidated(summary, figures, ValidationListener.counts(report.tables()), report.tables());
     }
 
-    /**
-     * What rounds leave for the next pass: where the last compared round began and what still differed in it; how
-     * many rounds compared, the first round's selection and comparison, and the size of the last.
-     */
-    private record Rounds(long since, Map<String, ChangedKeys.Selection> recheck, int count,
-                          Map<String, ChangedKeys.Selection> first, List<TableValidation> firstTables,
-                          long lastSize) {
+    /** What rounds leave for the next pass: where the last compared round began, what still differed in it. */
+    private record Rounds(long since, Map<String, ChangedKeys.Selection> recheck, int count) {
     }
 
     /**
@@ -137,21 +133,14 @@ final class OnlineValidationPasses {
      * differed) until little is left, so the pass at the switch, while writes stall, is short. Each round begins
      * once the stream has caught up, so that what it selects is what the application changed, not a backlog the
      * stream applies late (and the stream does not compete with the comparison for the machine).
-     * firstSinceLastPass: the recent pass, whose first round is what changed since the last pass. Only that round
-     * waits for the stream: the stream is caught up by then, and a wait before every round of a busy application
-     * (up to the stream's lag each time) let the rounds grow instead of shrink (on the local stack at 1,000
-     * transactions/s, the last round went from about 3,000 rows to 9,000 to 19,000 with the waits).
      * streamMoves: false once the stream was found standing still; it is not waited for again.
      */
     private Rounds rounds(ValidateData v, String cutoverId, long since, Map<String, ChangedKeys.Selection> recheck,
-                         boolean firstSinceLastPass, boolean streamMoves, Progress progress) throws Exception {
+                         boolean streamMoves, Progress progress) throws Exception {
         int rounds = 0;
         long previous = Long.MAX_VALUE;
-        Map<String, ChangedKeys.Selection> first = Map.of();
-        List<TableValidation> firstTables = List.of();
-        long lastSize = 0;
         for (; rounds < MAX_ROUNDS; rounds++) {
-            if (streamMoves && (rounds == 0 || !firstSinceLastPass)) {
+            if (streamMoves) {
                 streamMoves = awaitStream(v, cutoverId, progress);
             }
             Map<String, ChangedKeys.Selection> selected;
@@ -170,16 +159,9 @@ final class OnlineValidationPasses {
                 break; // no longer shrinking: the application changes rows as fast as a round compares them
             }
             previous = whole ? Long.MAX_VALUE : size;
-            progress.summary(rounds == 0 && firstSinceLastPass ? "comparing the " + described(selected)
-                    + " changed or differing since the last pass" : "round " + (rounds + 1) + ": comparing the "
-                    + described(selected) + " changed or differing since the last round");
-            DataValidation.Pass pass = data.validateSelected(v.getSource(), v.getTarget(), selected, progress);
-            if (rounds == 0) {
-                first = selected;
-                firstTables = pass.tables();
-            }
-            recheck = pass.differing();
-            lastSize = size;
+            progress.summary("round " + (rounds + 1) + ": comparing the " + described(selected)
+                    + " changed or differing since the last round");
+            recheck = data.validateSelected(v.getSource(), v.getTarget(), selected, progress).differing();
             since = next;
             if (!whole && size <= SMALL_ENOUGH) {
                 // small enough, and compared: the pass at the switch is left with what changed since this round
@@ -188,7 +170,7 @@ final class OnlineValidationPasses {
                 break;
             }
         }
-        return new Rounds(since, recheck, rounds, first, firstTables, lastSize);
+        return new Rounds(since, recheck, rounds);
     }
 
     /**
