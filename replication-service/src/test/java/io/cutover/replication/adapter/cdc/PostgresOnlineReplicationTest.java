@@ -255,10 +255,7 @@ class PostgresOnlineReplicationTest {
         }
         DatabaseEndpoint target = TestPostgres.endpoint("on_crash_tgt");
 
-        replication.awaitCatchUp("c-crash", source, target, List.of(), SYNC, 2_000, 60_000, new Progress());
-        fence("on_crash_src");
-        OnlineReplication.Result drained = replication.drain("c-crash", source, target, List.of(), SYNC,
-                Instant.now().plusSeconds(30), new Progress());
+        OnlineReplication.Result drained = switchOver("c-crash", source, target);
 
         assertThat(drained.figures().get("repeatedTransactionsSkipped"))
                 .as("what the killed process applied comes again and is skipped; the stream's figures: %s",
@@ -300,10 +297,7 @@ class PostgresOnlineReplicationTest {
         writes.get(60, TimeUnit.SECONDS);
         large.get(60, TimeUnit.SECONDS);
 
-        replication.awaitCatchUp("c-cut", source, target, List.of(), SYNC, 2_000, 60_000, new Progress());
-        fence("on_cut_src");
-        OnlineReplication.Result drained = replication.drain("c-cut", source, target, List.of(), SYNC,
-                Instant.now().plusSeconds(30), new Progress());
+        OnlineReplication.Result drained = switchOver("c-cut", source, target);
 
         assertThat(drained.figures().get("streamRestarts")).as("one new engine per cut").isEqualTo(3L);
         try (Connection t = TestPostgres.connect("on_cut_tgt")) {
@@ -336,9 +330,7 @@ class PostgresOnlineReplicationTest {
         write("on_away_src", 100);
 
         // the next step starts a new stream, which picks up where the target stands
-        replication.awaitCatchUp("c-away", source, target, List.of(), SYNC, 2_000, 60_000, new Progress());
-        fence("on_away_src");
-        replication.drain("c-away", source, target, List.of(), SYNC, Instant.now().plusSeconds(30), new Progress());
+        switchOver("c-away", source, target);
         assertSame("on_away_src", "on_away_tgt");
     }
 
@@ -360,11 +352,17 @@ class PostgresOnlineReplicationTest {
         }
 
         TestPostgres.sql("on_twice_src", "INSERT INTO events (kind) VALUES ('after the refusal')");
-        replication.awaitCatchUp("c-twice", source, target, List.of(), SYNC, 2_000, 60_000, new Progress());
-        fence("on_twice_src");
-        replication.drain("c-twice", source, target, List.of(), SYNC, Instant.now().plusSeconds(30),
-                new Progress());
+        switchOver("c-twice", source, target);
         assertSame("on_twice_src", "on_twice_tgt");
+    }
+
+    /** The switch as the saga runs it: the catch-up, the fence (the source database turned read-only), the drain. */
+    private OnlineReplication.Result switchOver(String cutoverId, DatabaseEndpoint source, DatabaseEndpoint target)
+            throws Exception {
+        replication.awaitCatchUp(cutoverId, source, target, List.of(), SYNC, 2_000, 60_000, new Progress());
+        fence(source.getDatabase());
+        return replication.drain(cutoverId, source, target, List.of(), SYNC, Instant.now().plusSeconds(30),
+                new Progress());
     }
 
     /** The session streaming from the slot, once there is one other than the one given. */
@@ -423,10 +421,7 @@ class PostgresOnlineReplicationTest {
                 new Progress());
         assertThat(second.summary()).startsWith("initial copy:");
         write("on_copy_src", 200);
-        replication.awaitCatchUp("c-copy", source, target, List.of(), SYNC, 2_000, 60_000, new Progress());
-        fence("on_copy_src");
-        replication.drain("c-copy", source, target, List.of(), SYNC, Instant.now().plusSeconds(30),
-                new Progress());
+        switchOver("c-copy", source, target);
         assertSame("on_copy_src", "on_copy_tgt");
     }
 

@@ -1,0 +1,39 @@
+package io.cutover.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class LagSeriesTest {
+
+    @Test
+    void theSteadyLagBeginsWhenTheStreamFirstAppliesWithALagUnderASecond() {
+        List<LagSeries.Point> points = new ArrayList<>();
+        points.add(new LagSeries.Point(0, 400, 0)); // nothing applied yet: the lag only looks small
+        points.add(new LagSeries.Point(1, 40_000, 3_000)); // the copy's backlog
+        points.add(new LagSeries.Point(2, 900, 9_000)); // caught up
+        for (int i = 0; i < 98; i++) {
+            points.add(new LagSeries.Point(3 + i, 100 + i, 4_000));
+        }
+        points.add(new LagSeries.Point(101, 5_000, 4_000));
+
+        assertThat(LagSeries.steady(points)).containsExactly(149, 900, 5_000, 100);
+        assertThat(LagSeries.steady(points.subList(0, 2))).as("never caught up").isEmpty();
+    }
+
+    @Test
+    void aLongSeriesIsThinnedToEveryNthPointAndTheLast() {
+        List<LagSeries.Point> points = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            points.add(new LagSeries.Point(i, i, 0));
+        }
+        assertThat(LagSeries.thinned(points, 4)).extracting(LagSeries.Point::lagMillis).containsExactly(0L, 3L, 6L,
+                9L);
+        assertThat(LagSeries.thinned(points, 3)).extracting(LagSeries.Point::lagMillis).containsExactly(0L, 4L, 8L,
+                9L);
+        assertThat(LagSeries.thinned(points, 20)).isEqualTo(points);
+    }
+}
