@@ -59,28 +59,63 @@ final class OnlineValidationPasses {
             return recent(v, cutoverId, started, progress);
         }
         if (!v.getOnline().getFinalPass()) {
-            try (Connection t = Databases.open(v.getTarget())) {
-                ChangedKeys.prepare(t);
-            }
             // the backlog the copy left first: the stream catches up faster without the full pass competing for
             // the machine (on the local stack at 1,000 transactions/s, in 35 s instead of 90), and fewer rows are
             // found on their way
             boolean streamMoves = awaitStream(v, cutoverId, progress);
             long since;
             try (Connection t = Databases.open(v.getTarget())) {
+                ChangedKeys.prepare(t);
                 since = ChangedKeys.appliedLsn(t, cutoverId); // before reading any row: changes after it count
             }
             DataValidation.Pass b = data.baseline(v.getSource(), v.getTarget(), v.getTables(), progress);
-            Rounds r = rounds(v, cutoverId, since, b.differing(), streamMoves, progress);
-            Noted noted = noteForNextPass(v, cutoverId, r.since(), r.recheck(), b.tables(), started);
+            Map<String, ChangedKeys.Selection> recheck = b.differing();
+            // like the pre-copy rounds of a live migration: compare what changed meanwhile (and what differed)
+            // until little is left, so the pass at the switch, while writes stall, is short. Each round begins once
+            // the stream has caught up, so that what it selects is what the application changed, not a backlog the
+            // stream applies late (and the stream does not compete with the comparison for the machine)
+            int rounds = 0;
+            long previous = Long.MAX_VALUE;
+            for (; rounds < MAX_ROUNDS; rounds++) {
+                if (streamMoves) {
+                    streamMoves = awaitStream(v, cutoverId, progress);
+                }
+                Map<String, ChangedKeys.Selection> selected;
+                long next;
+                try (Connection t = Databases.open(v.getTarget())) {
+                    next = ChangedKeys.appliedLsn(t, cutoverId);
+                    selected = ChangedKeys.union(recheck, ChangedKeys.changedSince(t, cutoverId, since));
+                }
+                long size = rows(selected);
+                boolean whole = selected.values().stream().anyMatch(ChangedKeys.Selection::whole);
+                if (!whole && size == 0) {
+                    since = next; // nothing changed, and nothing differs
+                    break;
+                }
+                if (!whole && size > SMALL_ENOUGH && rounds >= MIN_ROUNDS && size > previous - previous / 4) {
+                    break; // no longer shrinking: the application changes rows as fast as a round compares them
+                }
+                previous = whole ? Long.MAX_VALUE : size;
+                progress.summary("round " + (rounds + 1) + ": comparing the " + size
+                        + " rows changed or differing since the last round");
+                recheck = data.validateSelected(v.getSource(), v.getTarget(), selected, progress).differing();
+                since = next;
+                if (!whole && size <= SMALL_ENOUGH) {
+                    // small enough, and compared: the pass at the switch is left with what changed since this
+                    // round began, not since the one before it
+                    rounds++;
+                    break;
+                }
+            }
+            Noted noted = noteForNextPass(v, cutoverId, since, recheck, b.tables(), started);
             ValidationReport report = noted.report();
             Map<String, Long> figures = noted.figures();
-            figures.put("rounds", (long) r.count());
+            figures.put("rounds", (long) rounds);
             String summary = "baseline while the sync runs: " + (report.equal() ? report.summary()
                     : report.tables().size() - report.differing().size() + " of " + report.tables().size()
-                    + " tables equal in the full pass") + "; then " + r.count() + " rounds over what changed"
-                    + " meanwhile; " + described(r.recheck()) + " still differ for now, compared again at the switch"
-                    + " with the rows changed since";
+                    + " tables equal in the full pass") + "; then " + rounds + " rounds over what changed meanwhile;"
+                    + " " + described(recheck) + " still differ for now, compared again at the switch with the rows"
+                    + " changed since";
             return new DataValidated(summary, figures, ValidationListener.counts(report.tables()), report.tables());
         }
         AtomicReference<Map<String, ChangedKeys.Selection>> selected = new AtomicReference<>();
@@ -122,55 +157,6 @@ final class OnlineValidationPasses {
                 + described(recheck) + " still differ for now, compared again at the switch with the rows changed"
                 + " since";
         return new DataValidated(summary, figures, ValidationListener.counts(report.tables()), report.tables());
-    }
-
-    /** What rounds leave for the next pass: where the last compared round began, what still differed in it. */
-    private record Rounds(long since, Map<String, ChangedKeys.Selection> recheck, int count) {
-    }
-
-    /**
-     * Like the pre-copy rounds of a live migration: compares what changed since the position since (and what
-     * differed) until little is left, so the pass at the switch, while writes stall, is short. Each round begins
-     * once the stream has caught up, so that what it selects is what the application changed, not a backlog the
-     * stream applies late (and the stream does not compete with the comparison for the machine).
-     * streamMoves: false once the stream was found standing still; it is not waited for again.
-     */
-    private Rounds rounds(ValidateData v, String cutoverId, long since, Map<String, ChangedKeys.Selection> recheck,
-                         boolean streamMoves, Progress progress) throws Exception {
-        int rounds = 0;
-        long previous = Long.MAX_VALUE;
-        for (; rounds < MAX_ROUNDS; rounds++) {
-            if (streamMoves) {
-                streamMoves = awaitStream(v, cutoverId, progress);
-            }
-            Map<String, ChangedKeys.Selection> selected;
-            long next;
-            try (Connection t = Databases.open(v.getTarget())) {
-                next = ChangedKeys.appliedLsn(t, cutoverId);
-                selected = ChangedKeys.union(recheck, ChangedKeys.changedSince(t, cutoverId, since));
-            }
-            long size = rows(selected);
-            boolean whole = selected.values().stream().anyMatch(ChangedKeys.Selection::whole);
-            if (!whole && size == 0) {
-                since = next; // nothing changed, and nothing differs
-                break;
-            }
-            if (!whole && size > SMALL_ENOUGH && rounds >= MIN_ROUNDS && size > previous - previous / 4) {
-                break; // no longer shrinking: the application changes rows as fast as a round compares them
-            }
-            previous = whole ? Long.MAX_VALUE : size;
-            progress.summary("round " + (rounds + 1) + ": comparing the " + described(selected)
-                    + " changed or differing since the last round");
-            recheck = data.validateSelected(v.getSource(), v.getTarget(), selected, progress).differing();
-            since = next;
-            if (!whole && size <= SMALL_ENOUGH) {
-                // small enough, and compared: the pass at the switch is left with what changed since this round
-                // began, not since the one before it
-                rounds++;
-                break;
-            }
-        }
-        return new Rounds(since, recheck, rounds);
     }
 
     /**
