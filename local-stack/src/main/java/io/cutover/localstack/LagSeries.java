@@ -6,7 +6,9 @@ import java.util.Map;
 
 /**
  * The stream's lag over a cutover, sampled from the replication service at a steady beat: from the end of the
- * initial copy (when the stream starts) until the stream stops after the switch.
+ * initial copy (when the stream starts) until the switch holds the application's writes. From then on the stream
+ * drains the last writes (its final catch-up is reported on its own) and stops: its lag figures no longer measure
+ * how far the target is behind an application that writes.
  */
 final class LagSeries {
 
@@ -22,11 +24,12 @@ final class LagSeries {
 
     private final List<Point> points = new ArrayList<>();
     private long first = -1;
+    private boolean ended;
 
-    /** A sample of the stream's figures; none (no stream running) is not a sample. */
+    /** A sample of the stream's figures; none (no stream running) is not a sample, nor one after {@link #end}. */
     synchronized void sample(Map<String, Long> figures) {
         Long lag = figures.get("lagMillis");
-        if (lag == null) {
+        if (lag == null || ended) {
             return;
         }
         long now = System.currentTimeMillis();
@@ -34,6 +37,11 @@ final class LagSeries {
             first = now;
         }
         points.add(new Point((now - first) / 1000.0, lag, figures.getOrDefault("applyRate", 0L)));
+    }
+
+    /** The switch began: no more samples. */
+    synchronized void end() {
+        ended = true;
     }
 
     synchronized List<Point> points() {

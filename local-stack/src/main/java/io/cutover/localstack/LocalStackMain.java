@@ -196,7 +196,12 @@ public final class LocalStackMain {
                         TimeUnit.MILLISECONDS);
             }
             try {
-                admin.awaitEnd(id, Duration.ofHours(6), progress::accept);
+                admin.awaitEnd(id, Duration.ofHours(6), state -> {
+                    progress.accept(state);
+                    if (switchBegan(state)) {
+                        lag.end();
+                    }
+                });
             } finally {
                 sampler.shutdownNow();
             }
@@ -301,5 +306,16 @@ public final class LocalStackMain {
             emails.add(new Report.Email(m.getRecipients(Message.RecipientType.TO)[0].toString(), m.getSubject()));
         }
         return emails;
+    }
+
+    /** Whether the switch has begun to hold the application's writes (the step after the go/no-go). */
+    static boolean switchBegan(JsonNode state) {
+        for (JsonNode step : state.get("steps")) {
+            if (step.get("name").asString().equals("HOLD_TRAFFIC")
+                    && !step.get("status").asString().equals("PENDING")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

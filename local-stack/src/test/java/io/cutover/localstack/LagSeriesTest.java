@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 class LagSeriesTest {
 
@@ -35,5 +39,29 @@ class LagSeriesTest {
         assertThat(LagSeries.thinned(points, 3)).extracting(LagSeries.Point::lagMillis).containsExactly(0L, 4L, 8L,
                 9L);
         assertThat(LagSeries.thinned(points, 20)).isEqualTo(points);
+    }
+
+    @Test
+    void samplesEndWhenTheSwitchHoldsTheWrites() {
+        LagSeries lag = new LagSeries();
+        lag.sample(Map.of("applyRate", 4_000L)); // no stream yet: no lag figure
+        lag.sample(Map.of("lagMillis", 120L, "applyRate", 4_000L));
+        lag.sample(Map.of("lagMillis", 80L, "applyRate", 4_000L));
+        lag.end();
+        lag.sample(Map.of("lagMillis", 900L, "applyRate", 0L)); // the stream drains and stops
+
+        assertThat(lag.points()).extracting(LagSeries.Point::lagMillis).containsExactly(120L, 80L);
+    }
+
+    @Test
+    void theSwitchBeginsWhenTheHoldOfTheWritesLeavesPending() {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode before = json.readTree("{\"steps\": [{\"name\": \"AWAIT_CATCH_UP\", \"status\": \"RUNNING\"},"
+                + " {\"name\": \"HOLD_TRAFFIC\", \"status\": \"PENDING\"}]}");
+        JsonNode during = json.readTree("{\"steps\": [{\"name\": \"AWAIT_CATCH_UP\", \"status\": \"SUCCEEDED\"},"
+                + " {\"name\": \"HOLD_TRAFFIC\", \"status\": \"RUNNING\"}]}");
+
+        assertThat(LocalStackMain.switchBegan(before)).isFalse();
+        assertThat(LocalStackMain.switchBegan(during)).isTrue();
     }
 }

@@ -6,9 +6,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +36,33 @@ public final class ChangedKeys {
             Set<List<String>> all = new LinkedHashSet<>(keys);
             all.addAll(other.keys);
             return new Selection(whole || other.whole, all);
+        }
+    }
+
+    /**
+     * Selections of many rows of the state tables, added to one set per table: merging record by record would copy
+     * every key gathered so far once per row read, quadratic in the rows a long sync changed.
+     */
+    private static final class Gathered {
+        private final Map<String, Set<List<String>>> keys = new HashMap<>();
+        private final Set<String> whole = new HashSet<>();
+
+        void add(String table, boolean all, Array array) throws SQLException {
+            Set<List<String>> set = keys.computeIfAbsent(table, t -> new LinkedHashSet<>());
+            if (all) {
+                whole.add(table);
+            }
+            if (array != null) {
+                for (Object k : (Object[]) array.getArray()) {
+                    set.add(List.of(((String) k).split(SEPARATOR, -1)));
+                }
+            }
+        }
+
+        Map<String, Selection> selections() {
+            Map<String, Selection> out = new HashMap<>();
+            keys.forEach((table, set) -> out.put(table, new Selection(whole.contains(table), set)));
+            return out;
         }
     }
 
@@ -118,7 +145,7 @@ public final class ChangedKeys {
      */
     public static Map<String, Selection> sinceBaseline(Connection target, String cutoverId) throws SQLException {
         Long since = null;
-        Map<String, Selection> out = new HashMap<>();
+        Gathered out = new Gathered();
         try (PreparedStatement ps = target.prepareStatement("SELECT since_lsn, table_name, whole, keys FROM "
                 + BASELINE + " WHERE cutover_id = ?")) {
             ps.setString(1, cutoverId);
@@ -126,8 +153,7 @@ public final class ChangedKeys {
                 while (rs.next()) {
                     since = rs.getLong(1);
                     if (rs.getString(2) != null) {
-                        out.merge(rs.getString(2), new Selection(rs.getBoolean(3), keys(rs.getArray(4))),
-                                Selection::merge);
+                        out.add(rs.getString(2), rs.getBoolean(3), rs.getArray(4));
                     }
                 }
             }
@@ -135,26 +161,30 @@ public final class ChangedKeys {
         if (since == null) {
             throw new SQLException("no baseline validation of cutover " + cutoverId + " on this target");
         }
-        changedSince(target, cutoverId, since).forEach((table, s) -> out.merge(table, s, Selection::merge));
-        return out;
+        gatherChanges(target, cutoverId, since, out);
+        return out.selections();
     }
 
     /** The rows the sync changed after the source position since, per table. */
     public static Map<String, Selection> changedSince(Connection target, String cutoverId, long since)
             throws SQLException {
-        Map<String, Selection> out = new HashMap<>();
+        Gathered out = new Gathered();
+        gatherChanges(target, cutoverId, since, out);
+        return out.selections();
+    }
+
+    private static void gatherChanges(Connection target, String cutoverId, long since, Gathered out)
+            throws SQLException {
         try (PreparedStatement ps = target.prepareStatement("SELECT table_name, whole, keys FROM " + CHANGED
                 + " WHERE cutover_id = ? AND commit_lsn > ?")) {
             ps.setString(1, cutoverId);
             ps.setLong(2, since);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.merge(rs.getString(1), new Selection(rs.getBoolean(2), keys(rs.getArray(3))),
-                            Selection::merge);
+                    out.add(rs.getString(1), rs.getBoolean(2), rs.getArray(3));
                 }
             }
         }
-        return out;
     }
 
     /** Both selections together. */
@@ -171,15 +201,5 @@ public final class ChangedKeys {
             joined[i++] = key.size() == 1 ? key.get(0) : String.join(SEPARATOR, key);
         }
         return c.createArrayOf("text", joined);
-    }
-
-    private static Set<List<String>> keys(Array array) throws SQLException {
-        Set<List<String>> keys = new LinkedHashSet<>();
-        if (array != null) {
-            for (Object k : (Object[]) array.getArray()) {
-                keys.add(new ArrayList<>(List.of(((String) k).split(SEPARATOR, -1))));
-            }
-        }
-        return keys;
     }
 }

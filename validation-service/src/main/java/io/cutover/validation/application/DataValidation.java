@@ -47,6 +47,21 @@ public interface DataValidation {
     Pass validateSelection(DatabaseEndpoint source, DatabaseEndpoint target, Selector selector, Progress progress)
             throws Exception;
 
+    /**
+     * Holds each query of a comparison back until it may go: a comparison while an online sync runs competes with
+     * the stream for the machine, and must not make the stream fall behind.
+     */
+    @FunctionalInterface
+    interface Pace {
+        /** Goes on at once. */
+        Pace NONE = () -> { };
+
+        void await() throws Exception;
+    }
+
+    /** The same comparison, each of whose queries waits for the pace first. */
+    DataValidation paced(Pace pace);
+
     static boolean equal(TableValidation t) {
         return t.getSourceRows() == t.getTargetRows() && t.getMissing() == 0 && t.getExtra() == 0
                 && t.getDifferent() == 0;

@@ -14,10 +14,12 @@ import java.util.concurrent.TimeUnit;
 
 import io.cutover.kit.jdbc.Databases;
 import io.cutover.schemas.DatabaseEndpoint;
+import io.cutover.validation.application.DataValidation;
 
 /**
  * One database's side of a comparison: a few worker threads, each with its own connection whose session prints
  * values the same way on both sides (UTC, ISO dates, exact floats, hex bytea), so that equal data hashes equal.
+ * Each query waits for the comparison's pace before it runs.
  */
 final class Side implements AutoCloseable {
 
@@ -33,13 +35,15 @@ final class Side implements AutoCloseable {
 
     private final DatabaseEndpoint endpoint;
     private final int threads;
+    private final DataValidation.Pace pace;
     private final ExecutorService workers;
     private final ThreadLocal<Connection> connection = new ThreadLocal<>();
     private final List<Connection> opened = new CopyOnWriteArrayList<>();
 
-    Side(DatabaseEndpoint endpoint, int threads) {
+    Side(DatabaseEndpoint endpoint, int threads, DataValidation.Pace pace) {
         this.endpoint = endpoint;
         this.threads = threads;
+        this.pace = pace;
         this.workers = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "cutover-validate-" + endpoint.getDatabase());
             t.setDaemon(true);
@@ -48,7 +52,10 @@ final class Side implements AutoCloseable {
     }
 
     <T> Future<T> submit(Query<T> query) {
-        Callable<T> task = () -> query.run(connection());
+        Callable<T> task = () -> {
+            pace.await();
+            return query.run(connection());
+        };
         return workers.submit(task);
     }
 

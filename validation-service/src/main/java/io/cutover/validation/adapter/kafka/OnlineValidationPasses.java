@@ -68,59 +68,9 @@ final class OnlineValidationPasses {
             // the machine (on the local stack at 1,000 transactions/s, in 35 s instead of 90), and fewer rows are
             // found on their way
             boolean streamMoves = awaitStream(v, cutoverId, progress);
-            long since;
-            try (Connection t = Databases.open(v.getTarget())) {
-                since = ChangedKeys.appliedLsn(t, cutoverId); // before reading any row: changes after it count
+            try (StreamPace pace = new StreamPace(v.getSource(), v.getTarget(), cutoverId)) {
+                return baselineAndRounds(v, cutoverId, started, progress, streamMoves, pace);
             }
-            DataValidation.Pass b = data.baseline(v.getSource(), v.getTarget(), v.getTables(), progress);
-            Map<String, ChangedKeys.Selection> recheck = b.differing();
-            // like the pre-copy rounds of a live migration: compare what changed meanwhile (and what differed)
-            // until little is left, so the pass at the switch, while writes stall, is short. Each round begins once
-            // the stream has caught up, so that what it selects is what the application changed, not a backlog the
-            // stream applies late (and the stream does not compete with the comparison for the machine)
-            int rounds = 0;
-            long previous = Long.MAX_VALUE;
-            for (; rounds < MAX_ROUNDS; rounds++) {
-                if (streamMoves) {
-                    streamMoves = awaitStream(v, cutoverId, progress);
-                }
-                Map<String, ChangedKeys.Selection> selected;
-                long next;
-                try (Connection t = Databases.open(v.getTarget())) {
-                    next = ChangedKeys.appliedLsn(t, cutoverId);
-                    selected = ChangedKeys.union(recheck, ChangedKeys.changedSince(t, cutoverId, since));
-                }
-                long size = rows(selected);
-                boolean whole = selected.values().stream().anyMatch(ChangedKeys.Selection::whole);
-                if (!whole && size == 0) {
-                    since = next; // nothing changed, and nothing differs
-                    break;
-                }
-                if (!whole && size > SMALL_ENOUGH && rounds >= MIN_ROUNDS && size > previous - previous / 4) {
-                    break; // no longer shrinking: the application changes rows as fast as a round compares them
-                }
-                previous = whole ? Long.MAX_VALUE : size;
-                progress.summary("round " + (rounds + 1) + ": comparing the " + size
-                        + " rows changed or differing since the last round");
-                recheck = data.validateSelected(v.getSource(), v.getTarget(), selected, progress).differing();
-                since = next;
-                if (!whole && size <= SMALL_ENOUGH) {
-                    // small enough, and compared: the pass at the switch is left with what changed since this
-                    // round began, not since the one before it
-                    rounds++;
-                    break;
-                }
-            }
-            Noted noted = noteForNextPass(v, cutoverId, since, recheck, b.tables(), started);
-            ValidationReport report = noted.report();
-            Map<String, Long> figures = noted.figures();
-            figures.put("rounds", (long) rounds);
-            String summary = "baseline while the sync runs: " + (report.equal() ? report.summary()
-                    : report.tables().size() - report.differing().size() + " of " + report.tables().size()
-                    + " tables equal in the full pass") + "; then " + rounds + " rounds over what changed meanwhile;"
-                    + " " + described(recheck) + " still differ for now, compared again at the switch with the rows"
-                    + " changed since";
-            return new DataValidated(summary, figures, ValidationListener.counts(report.tables()), report.tables());
         }
         AtomicReference<Map<String, ChangedKeys.Selection>> selected = new AtomicReference<>();
         List<TableValidation> tables = data.validateSelection(v.getSource(), v.getTarget(), c -> {
@@ -138,6 +88,79 @@ final class OnlineValidationPasses {
     }
 
     /**
+     * The full pass and the rounds after it, each query paced so that the stream keeps up with the source.
+     */
+    private SpecificRecord baselineAndRounds(ValidateData v, String cutoverId, long started, Progress progress,
+                                             boolean streamMoves, StreamPace pace) throws Exception {
+        DataValidation paced = data.paced(pace);
+        long since;
+        try (Connection t = Databases.open(v.getTarget())) {
+            since = ChangedKeys.appliedLsn(t, cutoverId); // before reading any row: changes after it count
+        }
+        DataValidation.Pass b = paced.baseline(v.getSource(), v.getTarget(), v.getTables(), progress);
+        Map<String, ChangedKeys.Selection> recheck = b.differing();
+        // like the pre-copy rounds of a live migration: compare what changed meanwhile (and what differed)
+        // until little is left, so the pass at the switch, while writes stall, is short. Each round begins once
+        // the stream has caught up, so that what it selects is what the application changed, not a backlog the
+        // stream applies late (and the stream does not compete with the comparison for the machine)
+        int rounds = 0;
+        long previous = Long.MAX_VALUE;
+        for (; rounds < MAX_ROUNDS; rounds++) {
+            if (streamMoves) {
+                streamMoves = awaitStream(v, cutoverId, progress);
+            }
+            Map<String, ChangedKeys.Selection> selected;
+            long next;
+            try (Connection t = Databases.open(v.getTarget())) {
+                next = ChangedKeys.appliedLsn(t, cutoverId);
+                selected = ChangedKeys.union(recheck, ChangedKeys.changedSince(t, cutoverId, since));
+            }
+            long size = rows(selected);
+            boolean whole = selected.values().stream().anyMatch(ChangedKeys.Selection::whole);
+            if (!whole && size == 0) {
+                since = next; // nothing changed, and nothing differs
+                break;
+            }
+            if (!whole && size > SMALL_ENOUGH && rounds >= MIN_ROUNDS && size > previous - previous / 4) {
+                break; // no longer shrinking: the application changes rows as fast as a round compares them
+            }
+            previous = whole ? Long.MAX_VALUE : size;
+            progress.summary("round " + (rounds + 1) + ": comparing the " + size
+                    + " rows changed or differing since the last round");
+            recheck = paced.validateSelected(v.getSource(), v.getTarget(), selected, progress).differing();
+            since = next;
+            if (!whole && size <= SMALL_ENOUGH) {
+                // small enough, and compared: the pass at the switch is left with what changed since this
+                // round began, not since the one before it
+                rounds++;
+                break;
+            }
+        }
+        Noted noted = noteForNextPass(v, cutoverId, since, recheck, b.tables(), started);
+        ValidationReport report = noted.report();
+        Map<String, Long> figures = noted.figures();
+        figures.put("rounds", (long) rounds);
+        figures.put("heldForStreamMillis", pace.heldMillis());
+        String summary = "baseline while the sync runs: " + (report.equal() ? report.summary()
+                : report.tables().size() - report.differing().size() + " of " + report.tables().size()
+                + " tables equal in the full pass") + "; then " + rounds + " rounds over what changed meanwhile;"
+                + " " + described(recheck) + " still differ for now, compared again at the switch with the rows"
+                + " changed since" + held(pace);
+        return new DataValidated(summary, figures, ValidationListener.counts(report.tables()), report.tables());
+    }
+
+    /** "; held back 1.2 s in all (34 times) so that the stream kept up", or nothing when it never waited. */
+    private static String held(StreamPace pace) {
+        if (pace.holds() == 0) {
+            return pace.streamStood() ? "; the stream's position stood still, and the comparison stopped waiting for"
+                    + " it" : "";
+        }
+        return String.format("; held back %.1f s in all (%d times) so that the stream kept up%s",
+                pace.heldMillis() / 1000.0, pace.holds(), pace.streamStood() ? ", until its position stood still"
+                        : "");
+    }
+
+    /**
      * The recent pass: what differed at the last pass and what the sync changed since, compared once while the
      * sync runs; where the target stood when it began, and what differs, noted for the final pass. Nothing it finds
      * fails it (a row may be on its way): the final pass, at the switch, decides.
@@ -151,12 +174,18 @@ final class OnlineValidationPasses {
             selected = ChangedKeys.sinceBaseline(t, cutoverId);
         }
         progress.summary("comparing the " + described(selected) + " changed or differing since the last pass");
-        DataValidation.Pass pass = data.validateSelected(v.getSource(), v.getTarget(), selected, progress);
+        DataValidation.Pass pass;
+        long heldMillis;
+        try (StreamPace pace = new StreamPace(v.getSource(), v.getTarget(), cutoverId)) {
+            pass = data.paced(pace).validateSelected(v.getSource(), v.getTarget(), selected, progress);
+            heldMillis = pace.heldMillis();
+        }
         Map<String, ChangedKeys.Selection> recheck = pass.differing();
         Noted noted = noteForNextPass(v, cutoverId, since, recheck, pass.tables(), started);
         ValidationReport report = noted.report();
         Map<String, Long> figures = noted.figures();
         figures.put("rowsSelected", rows(selected));
+        figures.put("heldForStreamMillis", heldMillis);
         String summary = "before the switch, what changed since the last pass: " + described(selected) + " compared; "
                 + described(recheck) + " still differ for now, compared again at the switch with the rows changed"
                 + " since";

@@ -1,0 +1,60 @@
+package io.cutover.validation.adapter.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import io.cutover.kit.jdbc.ChangedKeys;
+import io.cutover.testing.TestPostgres;
+
+/** What the sync changed, read back from the target as one selection per table, over many recorded commits. */
+class ChangedKeysSelectionTest {
+
+    @Test
+    void everyCommitsKeysOfATableAddUpOnceEachAndOneWholeRecordMakesTheTableWhole() throws Exception {
+        TestPostgres.database("ck_sel");
+        try (Connection t = TestPostgres.connect("ck_sel")) {
+            ChangedKeys.prepare(t);
+            t.setAutoCommit(false);
+            // 3,000 commits of two keys each in orders, the second key of each the first of the next; composite
+            // keys in items; one truncate of events among keyed commits
+            for (int i = 0; i < 3_000; i++) {
+                ChangedKeys.record(t, "ck", "public.orders", 100 + i, false,
+                        List.of(List.of(String.valueOf(i)), List.of(String.valueOf(i + 1))));
+            }
+            ChangedKeys.record(t, "ck", "public.items", 50, false, List.of(List.of("1", "a"), List.of("1", "b")));
+            ChangedKeys.record(t, "ck", "public.items", 60, false, List.of(List.of("1", "b"), List.of("2", "a")));
+            ChangedKeys.record(t, "ck", "public.events", 70, false, List.of(List.of("9")));
+            ChangedKeys.record(t, "ck", "public.events", 80, true, List.of());
+            ChangedKeys.record(t, "other", "public.orders", 90, false, List.of(List.of("-1")));
+            ChangedKeys.baseline(t, "ck", 55, Map.of("public.items", new ChangedKeys.Selection(false,
+                    Set.of(List.of("3", "c")))));
+            t.commit();
+
+            Map<String, ChangedKeys.Selection> since = ChangedKeys.changedSince(t, "ck", 55);
+            assertThat(since.keySet()).containsExactlyInAnyOrder("public.orders", "public.items", "public.events");
+            List<List<String>> orders = new ArrayList<>();
+            for (int i = 0; i <= 3_000; i++) {
+                orders.add(List.of(String.valueOf(i)));
+            }
+            assertThat(since.get("public.orders").whole()).isFalse();
+            assertThat(since.get("public.orders").keys()).containsExactlyInAnyOrderElementsOf(orders);
+            assertThat(since.get("public.items").keys()).as("the commit at 50 is before 55")
+                    .containsExactlyInAnyOrder(List.of("1", "b"), List.of("2", "a"));
+            assertThat(since.get("public.events").whole()).isTrue();
+            assertThat(since.get("public.events").keys()).containsExactly(List.of("9"));
+
+            Map<String, ChangedKeys.Selection> atSwitch = ChangedKeys.sinceBaseline(t, "ck");
+            assertThat(atSwitch.get("public.items").keys()).as("what the baseline left to see again, and the changes")
+                    .containsExactlyInAnyOrder(List.of("3", "c"), List.of("1", "b"), List.of("2", "a"));
+            assertThat(atSwitch.get("public.orders").keys()).hasSize(3_001);
+            assertThat(atSwitch.get("public.events").whole()).isTrue();
+        }
+    }
+}
