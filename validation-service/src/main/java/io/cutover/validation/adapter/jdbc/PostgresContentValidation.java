@@ -84,7 +84,7 @@ public final class PostgresContentValidation implements DataValidation {
             progress.set("rowsEstimated", estimate(c, tables));
         }
         progress.set("tables", tables.size());
-        progress.set("startedAtMillis", System.currentTimeMillis());
+        startPass(progress);
         List<TableValidation> results = new ArrayList<>();
         Map<String, ChangedKeys.Selection> recheck = new LinkedHashMap<>();
         try (Side src = new Side(source, threads, pace); Side tgt = new Side(target, threads, pace)) {
@@ -113,7 +113,7 @@ public final class PostgresContentValidation implements DataValidation {
             Map<String, ChangedKeys.Selection> selected = Futures.await(tgt.submit(selector::select));
             progress.set("tables", selected.size());
             progress.set("rowsEstimated", selected.values().stream().mapToLong(s -> s.keys().size()).sum());
-            progress.set("startedAtMillis", System.currentTimeMillis());
+            startPass(progress);
             // and every table's shape is asked for before the first table is compared
             Map<String, List<Future<TableShape>>> shapes = new LinkedHashMap<>();
             for (String table : selected.keySet()) {
@@ -154,6 +154,16 @@ public final class PostgresContentValidation implements DataValidation {
             }
         }
         return new Pass(results, differing);
+    }
+
+    /**
+     * The figures of a pass count from zero: a step that runs several (the baseline and its rounds) reports each
+     * one's rows compared against its own estimate, not the rows of the passes before against this one's.
+     */
+    private static void startPass(Progress progress) {
+        progress.set("rowsCompared", 0);
+        progress.set("tablesDone", 0);
+        progress.set("startedAtMillis", System.currentTimeMillis());
     }
 
     /** Rows to compare, from the planner's statistics: enough for an ETA, not used for any verdict. */

@@ -203,6 +203,14 @@ class PostgresContentValidationTest {
         assertThat(pass.differing().get("public.people").keys())
                 .containsExactlyInAnyOrder(List.of("1500"), List.of("2999"), List.of("4321"));
         assertThat(progress.get("rowsCompared")).isEqualTo(4_501 + 50);
+
+        // a second pass in the same step counts its own rows against its own estimate
+        Map<String, ChangedKeys.Selection> again = Map.of("public.stock", new ChangedKeys.Selection(false, stock));
+        validation.validateSelected(endpoint("picked_src"), endpoint("picked_tgt"), again, progress);
+        assertThat(progress.get("rowsCompared")).isEqualTo(50);
+        assertThat(progress.get("rowsEstimated")).isEqualTo(50);
+        assertThat(progress.get("tablesDone")).isEqualTo(1);
+        assertThat(progress.summary()).isEqualTo("comparing public.stock: 50 of about 50 rows compared");
     }
 
     private List<TableValidation> validate(String name) throws Exception {
