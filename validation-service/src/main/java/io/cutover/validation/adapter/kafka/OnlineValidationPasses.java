@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -37,6 +38,12 @@ final class OnlineValidationPasses {
     private static final int MAX_ROUNDS = 12;
     private static final int MIN_ROUNDS = 3;
     private static final long SMALL_ENOUGH = 2_000;
+    /**
+     * Passes of the recent pass at most, and the rows that no longer call for another: the pass at the switch compares
+     * about 40,000 rows a second, so this many take it tens of milliseconds.
+     */
+    private static final int RECENT_PASSES = 4;
+    private static final long SMALL_AT_THE_SWITCH = 1_000;
     /** How long a round waits for the stream to catch up before it compares anyway. */
     private static final long STREAM_WAIT_MILLIS = 60_000;
     /** A stream whose position has not moved for this long is not waited for any longer. */
@@ -161,34 +168,59 @@ final class OnlineValidationPasses {
     }
 
     /**
-     * The recent pass: what differed at the last pass and what the sync changed since, compared once while the
-     * sync runs; where the target stood when it began, and what differs, noted for the final pass. Nothing it finds
-     * fails it (a row may be on its way): the final pass, at the switch, decides.
+     * The recent pass: what differed at the last pass and what the sync changed since, compared while the sync runs
+     * (at full speed, not paced: the faster it compares, the fewer rows change meanwhile for the pass at the switch;
+     * paced, on the local stack, the pass at the switch had more rows to compare, not fewer);
+     * where the target stood when it began, and what differs, noted for the final pass. Nothing it finds fails it (a
+     * row may be on its way): the final pass, at the switch, decides. While what changed during a comparison is
+     * fewer rows than it compared by a quarter, and more than the pass at the switch should compare, it compares
+     * again (at most RECENT_PASSES times): what the pass at the switch compares, inside the write stall, is then what
+     * changed during a short comparison, not a long one.
      */
     private SpecificRecord recent(ValidateData v, String cutoverId, long started, Progress progress)
             throws Exception {
+        List<Long> sizes = new ArrayList<>();
+        long compared = 0;
+        Noted noted;
+        Map<String, ChangedKeys.Selection> recheck;
         long since;
         Map<String, ChangedKeys.Selection> selected;
         try (Connection t = Databases.open(v.getTarget())) {
             since = ChangedKeys.appliedLsn(t, cutoverId); // before reading any row: changes after it count
             selected = ChangedKeys.sinceBaseline(t, cutoverId);
         }
-        progress.summary("comparing the " + described(selected) + " changed or differing since the last pass");
-        DataValidation.Pass pass;
-        long heldMillis;
-        try (StreamPace pace = new StreamPace(v.getSource(), v.getTarget(), cutoverId)) {
-            pass = data.paced(pace).validateSelected(v.getSource(), v.getTarget(), selected, progress);
-            heldMillis = pace.heldMillis();
+        while (true) {
+            sizes.add(rows(selected));
+            compared += rows(selected);
+            progress.summary("comparing the " + described(selected) + " changed or differing since the last pass");
+            DataValidation.Pass pass = data.validateSelected(v.getSource(), v.getTarget(), selected, progress);
+            recheck = pass.differing();
+            noted = noteForNextPass(v, cutoverId, since, recheck, pass.tables(), started);
+            if (sizes.size() >= RECENT_PASSES || wholeTables(selected) > 0) {
+                break;
+            }
+            Map<String, ChangedKeys.Selection> next;
+            long nextSince;
+            try (Connection t = Databases.open(v.getTarget())) {
+                nextSince = ChangedKeys.appliedLsn(t, cutoverId);
+                next = ChangedKeys.sinceBaseline(t, cutoverId);
+            }
+            long size = rows(next);
+            long previous = sizes.get(sizes.size() - 1);
+            if (size <= SMALL_AT_THE_SWITCH || size > previous - previous / 4 || wholeTables(next) > 0) {
+                break;
+            }
+            since = nextSince;
+            selected = next;
         }
-        Map<String, ChangedKeys.Selection> recheck = pass.differing();
-        Noted noted = noteForNextPass(v, cutoverId, since, recheck, pass.tables(), started);
         ValidationReport report = noted.report();
         Map<String, Long> figures = noted.figures();
-        figures.put("rowsSelected", rows(selected));
-        figures.put("heldForStreamMillis", heldMillis);
-        String summary = "before the switch, what changed since the last pass: " + described(selected) + " compared; "
-                + described(recheck) + " still differ for now, compared again at the switch with the rows changed"
-                + " since";
+        figures.put("rowsSelected", compared);
+        figures.put("passes", (long) sizes.size());
+        String summary = "before the switch, what changed since the last pass: " + compared + " rows compared"
+                + (sizes.size() > 1 ? " in " + sizes.size() + " passes (" + String.join(", ",
+                sizes.stream().map(String::valueOf).toList()) + " rows)" : "") + "; " + described(recheck)
+                + " still differ for now, compared again at the switch with the rows changed since";
         return new DataValidated(summary, figures, ValidationListener.counts(report.tables()), report.tables());
     }
 

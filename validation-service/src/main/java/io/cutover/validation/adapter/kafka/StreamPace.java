@@ -15,15 +15,17 @@ import io.cutover.validation.application.DataValidation;
  * go, and the stream that applies the application's writes then gets a small share of the machine: on the local
  * stack at 1,000 transactions per second, its lag rose from tens of milliseconds to seconds during the full pass.
  * So every CHECK_EVERY_MILLIS, the comparison's next query waits until the target has applied what the source had
- * written then, and the stream stays close to the source. It waits at most MAX_HOLD_MILLIS at a time, then goes on,
- * so the comparison always ends; a stream whose position stands still for STILL_MILLIS is not waited for again (the
- * catch-up step judges it).
+ * written then, and the stream stays close to the source. It waits at most MAX_HOLD_MILLIS at a time, and then goes
+ * on for a quarter of that before the next check, so that the comparison always ends, if slowly, behind a stream that
+ * cannot catch up; a stream whose position stands still for STILL_MILLIS is not waited for again (the catch-up step
+ * judges it). (Holding only once the lag passed 200 ms, estimated from the positions, let the comparison run longer
+ * at a time: on the local stack the stream's lag then reached seconds and the full pass took longer, not shorter.)
  */
 final class StreamPace implements DataValidation.Pace, AutoCloseable {
 
     static final long CHECK_EVERY_MILLIS = 100;
     static final long MAX_HOLD_MILLIS = 5_000;
-    static final long STILL_MILLIS = 1_000;
+    static final long STILL_MILLIS = 5_000;
 
     private final DatabaseEndpoint sourceEndpoint;
     private final DatabaseEndpoint targetEndpoint;
@@ -60,9 +62,11 @@ final class StreamPace implements DataValidation.Pace, AutoCloseable {
         long written = written();
         long applied = applied();
         long moved = began;
+        long checkAfter = CHECK_EVERY_MILLIS;
         while (applied > 0 && applied < written) {
             long now = System.nanoTime();
             if (now - began >= maxHoldMillis * 1_000_000) {
+                checkAfter = Math.max(CHECK_EVERY_MILLIS, maxHoldMillis / 4);
                 break;
             }
             if (now - moved >= stillMillis * 1_000_000) {
@@ -81,7 +85,7 @@ final class StreamPace implements DataValidation.Pace, AutoCloseable {
             heldNanos += ended - began;
             holds++;
         }
-        clearUntil = ended + CHECK_EVERY_MILLIS * 1_000_000;
+        clearUntil = ended + checkAfter * 1_000_000;
     }
 
     /** How long the comparison was held back for the stream in all, in milliseconds. */

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
@@ -119,6 +120,30 @@ class OnlineValidationPassesTest {
     }
 
     @Test
+    void theRecentPassComparesAgainWhileWhatChangedDuringItShrinks() throws Exception {
+        ValidateData baseline = pair("ovp_again", Long.MAX_VALUE / 2);
+        assertThat(validate(baseline, new Progress())).isInstanceOf(DataValidated.class);
+        // 4,000 rows changed after the baseline, before the recent pass began; 1,500 more after it began (the
+        // target's position is then MAX/2 + 10), which its second comparison takes up; nothing changes after that,
+        // and a third would compare the same 1,500 again
+        changed("ovp_again", Long.MAX_VALUE / 2 + 1, keys(1_001, 5_000));
+        TestPostgres.sql("ovp_again_tgt", "UPDATE " + ChangedKeys.SYNC + " SET applied_lsn = "
+                + (Long.MAX_VALUE / 2 + 10));
+        changed("ovp_again", Long.MAX_VALUE / 2 + 20, keys(5_001, 6_500));
+
+        DataValidated recent = (DataValidated) validate(recently(baseline), new Progress());
+
+        assertThat(recent.getSummary()).startsWith("before the switch, what changed since the last pass: 7000 rows"
+                + " compared in 2 passes (5500, 1500 rows); 0 rows still differ for now");
+        assertThat(recent.getMetrics()).containsEntry("passes", 2L).containsEntry("rowsSelected", 7_000L);
+        try (Connection t = TestPostgres.connect("ovp_again_tgt")) {
+            assertThat(ChangedKeys.sinceBaseline(t, "ovp_again").get("public.items").keys())
+                    .as("the pass at the switch is left with what changed since the second comparison began")
+                    .hasSize(1_500);
+        }
+    }
+
+    @Test
     void aPassBothRecentAndFinalIsRefused() throws Exception {
         ValidateData baseline = pair("ovp_both", 1);
         ValidateData both = as(baseline, OnlineValidation.newBuilder().setCutoverId("ovp_both").setFinalPass(true)
@@ -156,6 +181,10 @@ class OnlineValidationPassesTest {
                     Arrays.stream(keys).map(List::of).toList());
             t.commit();
         }
+    }
+
+    private static String[] keys(int from, int to) {
+        return IntStream.rangeClosed(from, to).mapToObj(String::valueOf).toArray(String[]::new);
     }
 
     /** The same comparison, as the recent pass before the switch. */
