@@ -19,7 +19,8 @@ import io.cutover.validation.application.DataValidation;
  * on for a quarter of that before the next check, so that the comparison always ends, if slowly, behind a stream that
  * cannot catch up; a stream whose position stands still for STILL_MILLIS is not waited for again (the catch-up step
  * judges it). (Holding only once the lag passed 200 ms, estimated from the positions, let the comparison run longer
- * at a time: on the local stack the stream's lag then reached seconds and the full pass took longer, not shorter.)
+ * at a time: in a run on the local stack the stream's lag then reached seconds and the full pass took longer, not
+ * shorter.)
  */
 final class StreamPace implements DataValidation.Pace, AutoCloseable {
 
@@ -30,15 +31,14 @@ final class StreamPace implements DataValidation.Pace, AutoCloseable {
     private final DatabaseEndpoint sourceEndpoint;
     private final DatabaseEndpoint targetEndpoint;
     private final String cutoverId;
+    private final long maxHoldMillis;
+    private final long stillMillis;
     private Connection source;
     private Connection target;
     private long clearUntil = System.nanoTime();
     private boolean stood;
     private long heldNanos;
     private long holds;
-
-    private final long maxHoldMillis;
-    private final long stillMillis;
 
     StreamPace(DatabaseEndpoint source, DatabaseEndpoint target, String cutoverId) {
         this(source, target, cutoverId, MAX_HOLD_MILLIS, STILL_MILLIS);
