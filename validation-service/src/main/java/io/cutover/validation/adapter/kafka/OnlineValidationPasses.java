@@ -1,9 +1,7 @@
 package io.cutover.validation.adapter.kafka;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -231,32 +229,20 @@ final class OnlineValidationPasses {
      */
     private static boolean awaitStream(ValidateData v, String cutoverId, Progress progress) throws Exception {
         long written;
-        try (Connection s = Databases.open(v.getSource());
-             Statement st = s.createStatement();
-             ResultSet rs = st.executeQuery("SELECT (pg_current_wal_insert_lsn() - '0/0')::bigint")) {
-            rs.next();
-            written = rs.getLong(1);
+        try (Connection s = Databases.open(v.getSource())) {
+            written = StreamPace.written(s);
         }
-        long until = System.currentTimeMillis() + STREAM_WAIT_MILLIS;
         try (Connection t = Databases.open(v.getTarget())) {
             long applied = ChangedKeys.appliedLsn(t, cutoverId);
             if (applied > 0 && applied < written) {
                 progress.summary("waiting for the stream to apply what the source has written ("
                         + (written - applied) + " bytes)");
             }
-            long moved = System.currentTimeMillis();
             // no stream (nothing applied yet), or one that stopped moving, is not waited for: the catch-up step
             // that follows judges the stream
-            while (applied > 0 && applied < written && System.currentTimeMillis() < until
-                    && System.currentTimeMillis() - moved < STREAM_STILL_MILLIS) {
-                Thread.sleep(20);
-                long now = ChangedKeys.appliedLsn(t, cutoverId);
-                if (now != applied) {
-                    applied = now;
-                    moved = System.currentTimeMillis();
-                }
-            }
-            return applied > 0 && System.currentTimeMillis() - moved < STREAM_STILL_MILLIS;
+            StreamPace.Wait wait = StreamPace.untilApplied(t, cutoverId, written, STREAM_WAIT_MILLIS,
+                    STREAM_STILL_MILLIS, 20);
+            return wait == StreamPace.Wait.REACHED || wait == StreamPace.Wait.TIMED_OUT;
         }
     }
 

@@ -59,33 +59,70 @@ final class StreamPace implements DataValidation.Pace, AutoCloseable {
         if (stood || began < clearUntil) {
             return;
         }
-        long written = written();
-        long applied = applied();
+        if (source == null) {
+            source = Databases.open(sourceEndpoint);
+        }
+        if (target == null) {
+            target = Databases.open(targetEndpoint);
+        }
+        Wait wait = untilApplied(target, cutoverId, written(source), maxHoldMillis, stillMillis, 5);
+        stood = wait == Wait.STOOD;
+        long ended = System.nanoTime();
+        if (wait != Wait.NO_STREAM && ended - began >= 1_000_000) {
+            heldNanos += ended - began;
+            holds++;
+        }
+        // behind a stream that cannot catch up, the comparison goes on for a while before the next hold
+        clearUntil = ended + (wait == Wait.TIMED_OUT ? Math.max(CHECK_EVERY_MILLIS, maxHoldMillis / 4)
+                : CHECK_EVERY_MILLIS) * 1_000_000;
+    }
+
+    /** How a wait for the target to hold a position ended. */
+    enum Wait {
+        /** The target holds it. */
+        REACHED,
+        /** The wait lasted as long as it may, the stream still moving. */
+        TIMED_OUT,
+        /** The stream's position stood still for as long as a wait allows. */
+        STOOD,
+        /** The target holds no position of this cutover: no stream to wait for. */
+        NO_STREAM
+    }
+
+    /**
+     * Waits until the target holds the source position written, at most limitMillis, and no longer than its
+     * position keeps moving (stillMillis), reading it every pollMillis.
+     */
+    static Wait untilApplied(Connection target, String cutoverId, long written, long limitMillis, long stillMillis,
+                             long pollMillis) throws SQLException, InterruptedException {
+        long began = System.nanoTime();
+        long applied = ChangedKeys.appliedLsn(target, cutoverId);
         long moved = began;
-        long checkAfter = CHECK_EVERY_MILLIS;
         while (applied > 0 && applied < written) {
             long now = System.nanoTime();
-            if (now - began >= maxHoldMillis * 1_000_000) {
-                checkAfter = Math.max(CHECK_EVERY_MILLIS, maxHoldMillis / 4);
-                break;
-            }
             if (now - moved >= stillMillis * 1_000_000) {
-                stood = true;
-                break;
+                return Wait.STOOD;
             }
-            Thread.sleep(5);
-            long next = applied();
+            if (now - began >= limitMillis * 1_000_000) {
+                return Wait.TIMED_OUT;
+            }
+            Thread.sleep(pollMillis);
+            long next = ChangedKeys.appliedLsn(target, cutoverId);
             if (next != applied) {
                 applied = next;
                 moved = System.nanoTime();
             }
         }
-        long ended = System.nanoTime();
-        if (applied > 0 && ended - began >= 1_000_000) {
-            heldNanos += ended - began;
-            holds++;
+        return applied > 0 ? Wait.REACHED : Wait.NO_STREAM;
+    }
+
+    /** How far the source has written its WAL. */
+    static long written(Connection source) throws SQLException {
+        try (Statement st = source.createStatement();
+             ResultSet rs = st.executeQuery("SELECT (pg_current_wal_insert_lsn() - '0/0')::bigint")) {
+            rs.next();
+            return rs.getLong(1);
         }
-        clearUntil = ended + checkAfter * 1_000_000;
     }
 
     /** How long the comparison was held back for the stream in all, in milliseconds. */
@@ -101,24 +138,6 @@ final class StreamPace implements DataValidation.Pace, AutoCloseable {
     /** Whether the stream stood still once and the comparison stopped waiting for it. */
     synchronized boolean streamStood() {
         return stood;
-    }
-
-    private long written() throws SQLException {
-        if (source == null) {
-            source = Databases.open(sourceEndpoint);
-        }
-        try (Statement st = source.createStatement();
-             ResultSet rs = st.executeQuery("SELECT (pg_current_wal_insert_lsn() - '0/0')::bigint")) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private long applied() throws SQLException {
-        if (target == null) {
-            target = Databases.open(targetEndpoint);
-        }
-        return ChangedKeys.appliedLsn(target, cutoverId);
     }
 
     @Override
