@@ -253,6 +253,11 @@ class PostgresOnlineReplicationTest {
         } finally {
             child.destroyForcibly();
         }
+        // a commit after the kill: the writes may all have ended before it, and the killed process may have applied
+        // them all (and, from its heartbeats, the source's position after them); the catch-up and the drain would
+        // then have nothing to wait for, and the restarted stream nothing to read, repeats included, before the
+        // switch. This one only the restarted stream can bring, after the repeats that come first
+        TestPostgres.sql("on_crash_src", "INSERT INTO events (kind) VALUES ('after-the-kill')");
         DatabaseEndpoint target = TestPostgres.endpoint("on_crash_tgt");
 
         OnlineReplication.Result drained = switchOver("c-crash", source, target);
@@ -264,6 +269,7 @@ class PostgresOnlineReplicationTest {
         try (Connection t = TestPostgres.connect("on_crash_tgt")) {
             assertThat(Sql.one(t, "SELECT count(*) FROM events WHERE kind LIKE 'load-%'")).isEqualTo("2000");
             assertThat(Sql.one(t, "SELECT count(*) FROM events WHERE kind = 'bulk-2'")).isEqualTo("7500");
+            assertThat(Sql.one(t, "SELECT count(*) FROM events WHERE kind = 'after-the-kill'")).isEqualTo("1");
         }
     }
 
