@@ -110,6 +110,15 @@ public final class Databases {
         }
     }
 
+    /** How far the server has written its WAL (pg_current_wal_insert_lsn), as a number. */
+    public static long walInsertLsn(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT (pg_current_wal_insert_lsn() - '0/0')::bigint")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** Where Cutover keeps its checkpoints inside the target database. */
     public static final String STATE_SCHEMA = "cutover_state";
 }

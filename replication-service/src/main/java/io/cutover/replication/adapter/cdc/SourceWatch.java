@@ -81,12 +81,7 @@ final class SourceWatch {
     synchronized long mark(String text) throws SQLException {
         try {
             Connection c = session();
-            long before;
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                    "SELECT (pg_current_wal_insert_lsn() - '0/0')::bigint")) {
-                rs.next();
-                before = rs.getLong(1);
-            }
+            long before = Databases.walInsertLsn(c);
             emit(c, text);
             return before;
         } catch (SQLException e) {

@@ -178,7 +178,6 @@ final class OnlineValidationPasses {
     private SpecificRecord recent(ValidateData v, String cutoverId, long started, Progress progress)
             throws Exception {
         List<Long> sizes = new ArrayList<>();
-        long compared = 0;
         Noted noted;
         Map<String, ChangedKeys.Selection> recheck;
         long since;
@@ -189,7 +188,6 @@ final class OnlineValidationPasses {
         }
         while (true) {
             sizes.add(rows(selected));
-            compared += rows(selected);
             progress.summary("comparing the " + described(selected) + " changed or differing since the last pass");
             DataValidation.Pass pass = data.validateSelected(v.getSource(), v.getTarget(), selected, progress);
             recheck = pass.differing();
@@ -213,6 +211,7 @@ final class OnlineValidationPasses {
         }
         ValidationReport report = noted.report();
         Map<String, Long> figures = noted.figures();
+        long compared = sizes.stream().mapToLong(Long::longValue).sum();
         figures.put("rowsSelected", compared);
         figures.put("passes", (long) sizes.size());
         String summary = "before the switch, what changed since the last pass: " + compared + " rows compared"
@@ -230,7 +229,7 @@ final class OnlineValidationPasses {
     private static boolean awaitStream(ValidateData v, String cutoverId, Progress progress) throws Exception {
         long written;
         try (Connection s = Databases.open(v.getSource())) {
-            written = StreamPace.written(s);
+            written = Databases.walInsertLsn(s);
         }
         try (Connection t = Databases.open(v.getTarget())) {
             long applied = ChangedKeys.appliedLsn(t, cutoverId);

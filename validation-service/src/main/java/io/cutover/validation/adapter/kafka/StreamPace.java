@@ -1,9 +1,7 @@
 package io.cutover.validation.adapter.kafka;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 import io.cutover.kit.jdbc.ChangedKeys;
 import io.cutover.kit.jdbc.Databases;
@@ -65,7 +63,7 @@ final class StreamPace implements DataValidation.Pace, AutoCloseable {
         if (target == null) {
             target = Databases.open(targetEndpoint);
         }
-        Wait wait = untilApplied(target, cutoverId, written(source), maxHoldMillis, stillMillis, 5);
+        Wait wait = untilApplied(target, cutoverId, Databases.walInsertLsn(source), maxHoldMillis, stillMillis, 5);
         stood = wait == Wait.STOOD;
         long ended = System.nanoTime();
         if (wait != Wait.NO_STREAM && ended - began >= 1_000_000) {
@@ -114,15 +112,6 @@ final class StreamPace implements DataValidation.Pace, AutoCloseable {
             }
         }
         return applied > 0 ? Wait.REACHED : Wait.NO_STREAM;
-    }
-
-    /** How far the source has written its WAL. */
-    static long written(Connection source) throws SQLException {
-        try (Statement st = source.createStatement();
-             ResultSet rs = st.executeQuery("SELECT (pg_current_wal_insert_lsn() - '0/0')::bigint")) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     /** How long the comparison was held back for the stream in all, in milliseconds. */
