@@ -18,22 +18,26 @@ import java.util.StringJoiner;
  * ticks, 10 ms on Linux); -1 when it reports none. The JVM's is also split by thread, threads of the same name but
  * for their numbers together: what is not in any Java thread is the collector's and compiler's.
  */
-record CpuTime(long serverNanos, long walSenderNanos, long jvmNanos, Map<String, Long> threadNanos) {
+record CpuTime(long serverNanos, long walSenderNanos, long jvmNanos, Map<String, Long> threadNanos,
+               Map<String, Long> processNanos) {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     static CpuTime now() {
         long servers = 0;
         long walSenders = 0;
+        Map<String, Long> processes = new HashMap<>();
         for (ProcessHandle p : ProcessHandle.allProcesses().toList()) {
             ProcessHandle.Info info = p.info();
             if (info.command().map(c -> c.endsWith("/postgres")).orElse(false)) {
                 long nanos = info.totalCpuDuration().map(Duration::toNanos).orElse(0L);
                 servers += nanos;
                 // a server process's title says what it is: "postgres: walsender ..." for a replication connection
-                if (title(p).contains("walsender")) {
+                String title = title(p);
+                if (title.contains("walsender")) {
                     walSenders += nanos;
                 }
+                processes.put(p.pid() + " " + title, nanos);
             }
         }
         long jvm = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
@@ -47,7 +51,7 @@ record CpuTime(long serverNanos, long walSenderNanos, long jvmNanos, Map<String,
                 }
             }
         }
-        return new CpuTime(servers, walSenders, jvm, threads);
+        return new CpuTime(servers, walSenders, jvm, threads, processes);
     }
 
     /** A process's title as PostgreSQL sets it (its command line, which the server rewrites); empty if unknown. */
@@ -68,13 +72,55 @@ record CpuTime(long serverNanos, long walSenderNanos, long jvmNanos, Map<String,
                 threads.put(name, used);
             }
         });
+        Map<String, Long> processes = new HashMap<>();
+        processNanos.forEach((pidAndTitle, nanos) -> {
+            String pid = pidAndTitle.substring(0, pidAndTitle.indexOf(' ') + 1);
+            long before = earlier.processNanos.entrySet().stream().filter(e -> e.getKey().startsWith(pid))
+                    .mapToLong(Map.Entry::getValue).findFirst().orElse(0L);
+            if (nanos - before > 0) {
+                processes.merge(kind(pidAndTitle.substring(pid.length())), nanos - before, Long::sum);
+            }
+        });
         return new CpuTime(serverNanos - earlier.serverNanos, walSenderNanos - earlier.walSenderNanos,
-                jvmNanos < 0 || earlier.jvmNanos < 0 ? -1 : jvmNanos - earlier.jvmNanos, threads);
+                jvmNanos < 0 || earlier.jvmNanos < 0 ? -1 : jvmNanos - earlier.jvmNanos, threads, processes);
+    }
+
+    /**
+     * What a server process is, from its title: "walsender", "logical replication apply worker", a client's
+     * database ("client bench_cutover_tgt"), or the background process's name.
+     */
+    private static String kind(String title) {
+        String t = title.replace('\0', ' ').strip();
+        if (!t.startsWith("postgres: ")) {
+            return "postmaster"; // the one process that keeps its command line
+        }
+        t = t.substring("postgres: ".length());
+        if (t.startsWith("walsender")) {
+            return "walsender";
+        }
+        if (t.startsWith("logical replication")) {
+            return t.replaceAll(" for subscription.*", "").replaceAll("[0-9]+", "#");
+        }
+        String[] words = t.split("\\s+");
+        // a client backend: user, database, host(port), state
+        if (words.length >= 3 && words[2].contains("(")) {
+            return "client " + words[1];
+        }
+        return t.replaceAll("[0-9]+", "#");
     }
 
     /** Microseconds of the given CPU time per change; -1 when unknown. */
     double perChange(long nanos, long changes) {
         return nanos < 0 ? -1 : nanos / 1e3 / changes;
+    }
+
+    /** The servers' time per change by kind of process, the busiest first, those under 0.1 µs left out. */
+    String byProcess(long changes) {
+        StringJoiner out = new StringJoiner(", ");
+        processNanos.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .filter(e -> perChange(e.getValue(), changes) >= 0.1)
+                .forEach(e -> out.add(String.format("%s %.1f", e.getKey(), perChange(e.getValue(), changes))));
+        return out.toString();
     }
 
     /**

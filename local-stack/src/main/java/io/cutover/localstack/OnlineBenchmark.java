@@ -37,7 +37,7 @@ final class OnlineBenchmark {
      * CPU time it took per change, in the PostgreSQL servers and in this JVM (microseconds; -1 when unknown).
      */
     private record Drain(double overall, double serverMicros, double walSenderMicros, double jvmMicros,
-                         String jvmByThread) {
+                         String jvmByThread, String serversByProcess) {
     }
 
     /** When set, the rows per transaction of the one backlog to measure, and no lag: a run to profile. */
@@ -90,6 +90,8 @@ final class OnlineBenchmark {
                                 + " µs, of which WAL sender %.1f; Cutover's JVM %.1f µs)%n", round, n.overall(),
                         n.serverMicros(), n.walSenderMicros(), c.overall(), c.serverMicros(), c.walSenderMicros(),
                         c.jvmMicros());
+                out.printf("    servers per change by process, µs: PostgreSQL %s; Cutover %s%n", n.serversByProcess(),
+                        c.serversByProcess());
                 out.printf("    Cutover's JVM per change by thread, µs: %s%n", c.jvmByThread());
             }
             double n = median(native_.stream().map(Drain::overall).toList());
@@ -221,7 +223,7 @@ final class OnlineBenchmark {
             CpuTime used = CpuTime.now().minus(cpu);
             return new Drain(b.changes() / seconds, used.perChange(used.serverNanos(), b.changes()),
                     used.perChange(used.walSenderNanos(), b.changes()), used.perChange(used.jvmNanos(), b.changes()),
-                    used.byThread(b.changes()));
+                    used.byThread(b.changes()), used.byProcess(b.changes()));
         }
     }
 

@@ -111,16 +111,25 @@ public final class ChangedKeys {
         }
     }
 
-    /** The baseline pass began with the target at sinceLsn; these rows differed and must be seen again. */
+    /**
+     * The baseline pass began with the target at sinceLsn; these rows differed and must be seen again. Every later
+     * pass starts from there, so the keys the sync recorded up to sinceLsn are read no more: they are removed, in the
+     * same transaction (a long sync keeps only what changed since the last pass, not all it ever changed).
+     */
     public static void baseline(Connection target, String cutoverId, long sinceLsn, Map<String, Selection> recheck)
             throws SQLException {
         boolean auto = target.getAutoCommit();
         target.setAutoCommit(false);
         try (PreparedStatement clear = target.prepareStatement("DELETE FROM " + BASELINE + " WHERE cutover_id = ?");
+             PreparedStatement prune = target.prepareStatement("DELETE FROM " + CHANGED
+                     + " WHERE cutover_id = ? AND commit_lsn <= ?");
              PreparedStatement add = target.prepareStatement("INSERT INTO " + BASELINE
                      + " (cutover_id, since_lsn, table_name, whole, keys) VALUES (?, ?, ?, ?, ?)")) {
             clear.setString(1, cutoverId);
             clear.executeUpdate();
+            prune.setString(1, cutoverId);
+            prune.setLong(2, sinceLsn);
+            prune.executeUpdate();
             add.setString(1, cutoverId);
             add.setLong(2, sinceLsn);
             add.setString(3, null);
@@ -184,6 +193,60 @@ public final class ChangedKeys {
                     out.add(rs.getString(1), rs.getBoolean(2), rs.getArray(3));
                 }
             }
+        }
+    }
+
+    /**
+     * Removes what the sync and the validation of a cutover noted here (the changed keys, the last pass's start),
+     * once no pass will read it: after the switch, or once the sync has been given up. With no other cutover's keys
+     * left, the table is emptied at once (TRUNCATE gives its space back; a DELETE leaves it to the vacuum), waiting
+     * for its lock at most lockTimeoutMillis. Returns how many notes of changed keys were removed; none when the
+     * tables do not exist.
+     */
+    public static long clear(Connection target, String cutoverId, long lockTimeoutMillis) throws SQLException {
+        boolean auto = target.getAutoCommit();
+        target.setAutoCommit(false);
+        try (Statement st = target.createStatement();
+             PreparedStatement count = target.prepareStatement("SELECT count(*) FILTER (WHERE cutover_id = ?),"
+                     + " count(*) FILTER (WHERE cutover_id <> ?) FROM " + CHANGED);
+             PreparedStatement mine = target.prepareStatement("DELETE FROM " + CHANGED + " WHERE cutover_id = ?");
+             PreparedStatement baseline = target.prepareStatement("DELETE FROM " + BASELINE
+                     + " WHERE cutover_id = ?")) {
+            try (ResultSet exists = st.executeQuery("SELECT to_regclass('" + CHANGED + "') IS NOT NULL"
+                    + " AND to_regclass('" + BASELINE + "') IS NOT NULL")) {
+                exists.next();
+                if (!exists.getBoolean(1)) {
+                    target.rollback();
+                    return 0;
+                }
+            }
+            st.execute("SET LOCAL lock_timeout = " + lockTimeoutMillis);
+            // before the count: no other cutover's sync can add keys between the count and the TRUNCATE
+            st.execute("LOCK TABLE " + CHANGED + " IN ACCESS EXCLUSIVE MODE");
+            count.setString(1, cutoverId);
+            count.setString(2, cutoverId);
+            long removed;
+            long others;
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                removed = rs.getLong(1);
+                others = rs.getLong(2);
+            }
+            if (removed > 0 && others == 0) {
+                st.execute("TRUNCATE " + CHANGED);
+            } else if (removed > 0) {
+                mine.setString(1, cutoverId);
+                mine.executeUpdate();
+            }
+            baseline.setString(1, cutoverId);
+            baseline.executeUpdate();
+            target.commit();
+            return removed;
+        } catch (SQLException e) {
+            target.rollback();
+            throw e;
+        } finally {
+            target.setAutoCommit(auto);
         }
     }
 

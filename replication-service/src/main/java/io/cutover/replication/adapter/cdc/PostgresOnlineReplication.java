@@ -24,6 +24,7 @@ import io.cutover.kit.Futures;
 import io.cutover.kit.Jobs;
 import io.cutover.kit.Progress;
 import io.cutover.kit.WorkInterruptedException;
+import io.cutover.kit.jdbc.ChangedKeys;
 import io.cutover.kit.jdbc.Databases;
 import io.cutover.replication.adapter.jdbc.PostgresDataTransfer;
 import io.cutover.replication.application.OnlineReplication;
@@ -317,7 +318,28 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
                         + breach + "; the target does not have these changes, so a session the fence did not stop"
                         + " wrote to the source; stream stopped" + left);
             }
+            left += changedKeysCleared(tgt, cutoverId, figures);
             return new Result((wasRunning ? "stream stopped" : "no stream was running") + left, figures);
+        }
+    }
+
+    /**
+     * Removes the keys the sync noted for validation from the target, which no pass reads once the stream has
+     * stopped (after the switch, its last pass has run; after a rollback, the slot is gone and a new cutover copies
+     * again); what was removed, or why nothing was, for the summary. A target that cannot be reached, or whose table
+     * stays locked, keeps them: they are Cutover's own notes, not data, and the README says how to drop them.
+     */
+    private static String changedKeysCleared(Connection target, String cutoverId, Map<String, Long> figures) {
+        if (target == null) {
+            return "";
+        }
+        try {
+            long removed = ChangedKeys.clear(target, cutoverId, 2_000);
+            figures.put("changedKeyNotesRemoved", removed);
+            return removed == 0 ? "" : "; the sync's " + removed + " notes of changed keys removed from the target";
+        } catch (SQLException e) {
+            log.warn("cutover {}: removing the changed keys from the target: {}", cutoverId, Jobs.describe(e));
+            return "; the sync's notes of changed keys stay on the target (" + Jobs.describe(e) + ")";
         }
     }
 

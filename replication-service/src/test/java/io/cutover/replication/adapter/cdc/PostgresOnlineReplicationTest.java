@@ -127,9 +127,19 @@ class PostgresOnlineReplicationTest {
                 .isEqualTo(1L);
         assertSame("on_all_src", "on_all_tgt");
         assertThat(drained.summary()).endsWith("the stream applies nothing more and stops after the switch");
+        long notes;
+        try (Connection t = TestPostgres.connect("on_all_tgt")) {
+            notes = Long.parseLong(Sql.one(t, "SELECT count(*) FROM cutover_state.changed_keys"
+                    + " WHERE cutover_id = 'c-all'"));
+        }
+        assertThat(notes).as("the sync noted the keys it changed, for validation").isPositive();
         OnlineReplication.Result stopped = replication.finish("c-all", source, target, false);
-        assertThat(stopped.summary()).startsWith("stream stopped; slot and publication of c-all dropped");
+        assertThat(stopped.summary()).startsWith("stream stopped; slot and publication of c-all dropped")
+                .endsWith("; the sync's " + notes + " notes of changed keys removed from the target");
+        assertThat(stopped.figures().get("changedKeyNotesRemoved")).isEqualTo(notes);
         try (Connection t = TestPostgres.connect("on_all_tgt"); Connection s = TestPostgres.connect("on_all_src")) {
+            assertThat(Sql.one(t, "SELECT count(*) FROM cutover_state.changed_keys WHERE cutover_id = 'c-all'"))
+                    .isEqualTo("0");
             assertThat(Sql.one(t, "SELECT length(body) FROM docs WHERE id = 1")).isEqualTo("200000");
             assertThat(Sql.one(t, "SELECT count(*) FROM events WHERE kind = 'bulk'")).isEqualTo("30000");
             assertThat(Sql.one(t, "SELECT last_value FROM accounts_id_seq"))

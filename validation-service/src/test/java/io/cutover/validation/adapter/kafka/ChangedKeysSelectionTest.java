@@ -57,4 +57,59 @@ class ChangedKeysSelectionTest {
             assertThat(atSwitch.get("public.events").whole()).isTrue();
         }
     }
+
+    @Test
+    void aPassesNoteRemovesTheKeysNoLaterPassReadsAndClearingEndsACutoversNotes() throws Exception {
+        TestPostgres.database("ck_prune");
+        try (Connection t = TestPostgres.connect("ck_prune")) {
+            assertThat(ChangedKeys.clear(t, "ck", 2_000)).as("no tables yet: nothing to remove").isZero();
+            ChangedKeys.prepare(t);
+            t.setAutoCommit(false);
+            for (int lsn = 10; lsn <= 30; lsn += 10) {
+                ChangedKeys.record(t, "ck", "public.orders", lsn, false, List.of(List.of(String.valueOf(lsn))));
+            }
+            ChangedKeys.record(t, "other", "public.orders", 15, false, List.of(List.of("-1")));
+            t.commit();
+
+            ChangedKeys.baseline(t, "ck", 20, Map.of());
+            assertThat(notes(t, "ck")).as("the keys up to the pass's start are gone").containsExactly(30L);
+            assertThat(notes(t, "other")).as("another cutover's keys stay").containsExactly(15L);
+            assertThat(ChangedKeys.sinceBaseline(t, "ck").get("public.orders").keys())
+                    .containsExactly(List.of("30"));
+
+            assertThat(ChangedKeys.clear(t, "ck", 2_000)).isEqualTo(1);
+            assertThat(notes(t, "ck")).isEmpty();
+            assertThat(notes(t, "other")).containsExactly(15L);
+            assertThat(query(t, "SELECT count(*) FROM cutover_state.validation_baseline WHERE cutover_id = 'ck'"))
+                    .isZero();
+
+            assertThat(ChangedKeys.clear(t, "other", 2_000)).isEqualTo(1);
+            assertThat(query(t, "SELECT pg_relation_size('cutover_state.changed_keys')"))
+                    .as("the last cutover's keys are truncated, and their space given back").isZero();
+            ChangedKeys.record(t, "next", "public.orders", 40, false, List.of(List.of("40")));
+            t.commit();
+            assertThat(notes(t, "next")).containsExactly(40L);
+        }
+    }
+
+    private static List<Long> notes(Connection t, String cutoverId) throws Exception {
+        List<Long> out = new ArrayList<>();
+        try (var ps = t.prepareStatement("SELECT commit_lsn FROM cutover_state.changed_keys WHERE cutover_id = ?"
+                + " ORDER BY 1")) {
+            ps.setString(1, cutoverId);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static long query(Connection t, String sql) throws Exception {
+        try (var st = t.createStatement(); var rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
 }
