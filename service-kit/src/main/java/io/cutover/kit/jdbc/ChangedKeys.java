@@ -28,6 +28,12 @@ public final class ChangedKeys {
     private static final String CHANGED = Databases.STATE_SCHEMA + ".changed_keys";
     private static final String BASELINE = Databases.STATE_SCHEMA + ".validation_baseline";
     private static final String SEPARATOR = "\u001f";
+    /**
+     * Past this many rows of one table changed since a pass began, the next pass compares the table whole: a
+     * comparison by range hashes that many rows about as fast as one by key finds them, and the keys of a sync that
+     * ran for days without a pass (an insert-heavy table) would not fit in memory.
+     */
+    public static final int MAX_KEYS_PER_TABLE = 1_000_000;
 
     /** The rows of one table to compare: every row (whole), or those with these keys. */
     public record Selection(boolean whole, Set<List<String>> keys) {
@@ -46,15 +52,22 @@ public final class ChangedKeys {
     private static final class Gathered {
         private final Map<String, Set<List<String>>> keys = new HashMap<>();
         private final Set<String> whole = new HashSet<>();
+        /** Tables with more keys than MAX_KEYS_PER_TABLE: compared whole, their keys no longer kept. */
+        private final Set<String> overflowed = new HashSet<>();
 
         void add(String table, boolean all, Array array) throws SQLException {
             Set<List<String>> set = keys.computeIfAbsent(table, t -> new LinkedHashSet<>());
             if (all) {
                 whole.add(table);
             }
-            if (array != null) {
+            if (array != null && !overflowed.contains(table)) {
                 for (Object k : (Object[]) array.getArray()) {
                     set.add(List.of(((String) k).split(SEPARATOR, -1)));
+                }
+                if (set.size() > MAX_KEYS_PER_TABLE) {
+                    overflowed.add(table);
+                    whole.add(table);
+                    set.clear();
                 }
             }
         }

@@ -112,4 +112,41 @@ class ChangedKeysSelectionTest {
             return rs.getLong(1);
         }
     }
+
+    @Test
+    void aTableChangedInMoreRowsThanKeysAreKeptForIsComparedWhole() throws Exception {
+        TestPostgres.database("ck_many");
+        try (Connection t = TestPostgres.connect("ck_many")) {
+            ChangedKeys.prepare(t);
+            t.setAutoCommit(false);
+            int first = ChangedKeys.MAX_KEYS_PER_TABLE / 2;
+            List<List<String>> keys = new ArrayList<>();
+            for (int i = 0; i < first; i++) {
+                keys.add(List.of(String.valueOf(i)));
+            }
+            ChangedKeys.record(t, "ck", "public.app_writes", 10, false, keys);
+            ChangedKeys.record(t, "ck", "public.orders", 15, false, List.of(List.of("1")));
+            t.commit();
+            assertThat(ChangedKeys.changedSince(t, "ck", 0).get("public.app_writes"))
+                    .as("up to the limit, the keys themselves").satisfies(s -> {
+                        assertThat(s.whole()).isFalse();
+                        assertThat(s.keys()).hasSize(first);
+                    });
+
+            keys.clear();
+            for (int i = first; i <= ChangedKeys.MAX_KEYS_PER_TABLE; i++) {
+                keys.add(List.of(String.valueOf(i)));
+            }
+            ChangedKeys.record(t, "ck", "public.app_writes", 20, false, keys);
+            ChangedKeys.record(t, "ck", "public.app_writes", 30, false, List.of(List.of("-1")));
+            t.commit();
+            Map<String, ChangedKeys.Selection> since = ChangedKeys.changedSince(t, "ck", 0);
+            assertThat(since.get("public.app_writes").whole()).as("one key past the limit").isTrue();
+            assertThat(since.get("public.app_writes").keys()).isEmpty();
+            assertThat(since.get("public.orders")).isEqualTo(new ChangedKeys.Selection(false,
+                    Set.of(List.of("1"))));
+            assertThat(ChangedKeys.changedSince(t, "ck", 10).get("public.app_writes").whole())
+                    .as("since a later position, fewer keys").isFalse();
+        }
+    }
 }
