@@ -38,6 +38,8 @@ final class CdcStream implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CdcStream.class);
     /** How long a new apply waits for the session of one before it to end (a dead service's ends within moments). */
     private static final long APPLY_LOCK_WAIT_MILLIS = 10_000;
+    /** The most records the engine hands over at once. */
+    static final int MAX_BATCH = 1024;
     /** The pause before an engine that ended by itself is started again, doubled each time up to the maximum. */
     private static final long FIRST_RESTART_DELAY_MILLIS = 200;
     private static final long MAX_RESTART_DELAY_MILLIS = 5_000;
@@ -303,7 +305,7 @@ final class CdcStream implements AutoCloseable {
         // Debezium's queue spins, holding its lock, through the last millisecond of every poll that does not fill
         // a batch: a batch the stream fills within the poll interval avoids that, and still spans hundreds of
         // source transactions per target commit while a backlog drains
-        p.setProperty("max.batch.size", "1024");
+        p.setProperty("max.batch.size", String.valueOf(MAX_BATCH));
         // the records need no transformation: the engine hands each to a thread that returns it as it is, and one
         // thread, fed from a queue, does that with fewer wake-ups than threads started as needed (the default)
         p.setProperty("record.processing.threads", "1");

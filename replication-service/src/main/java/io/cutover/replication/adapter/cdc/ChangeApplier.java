@@ -59,8 +59,9 @@ import io.debezium.engine.RecordChangeEvent;
  *
  * <p>A batch's commit (its statements, the keys it touched, its position, COMMIT) runs on a thread of its own, the
  * writer, while the stream reads and folds the next batch: the target's work and the folding overlap instead of
- * taking turns. Anything else that uses the connection waits for that commit first, so the target sees everything
- * in stream order. The stream marks a record processed only once the commit holding its position has ended, and a
+ * taking turns; while a backlog drains and the writer is still busy, the next full batch joins the ended
+ * transactions in one commit. Anything else that uses the connection waits for that commit first, so the target
+ * sees everything in stream order. The stream marks a record processed only once the commit holding its position has ended, and a
  * commit that fails stops the stream.
  */
 final class ChangeApplier implements AutoCloseable {
@@ -77,6 +78,8 @@ final class ChangeApplier implements AutoCloseable {
     private static final int MAX_KEPT_CHANGES = 10_000;
     private static final int MAX_PENDING_STATEMENTS = 1_000;
     private static final int MAX_NET_CHANGES = 20_000;
+    /** A commit groups the changes of several batches only up to this many. */
+    private static final int MAX_GROUPED_CHANGES = 8 * CdcStream.MAX_BATCH;
     private static final int MAX_TOUCHED_KEYS = 100_000;
     private static final long MAX_PENDING_CHARS = 8L << 20;
 
@@ -124,6 +127,11 @@ final class ChangeApplier implements AutoCloseable {
     private long pendingCommitMillis;
     private long pendingFirstCommitMillis;
     private int pendingRecord = -1;
+    /**
+     * The record whose position the ended, uncommitted transactions reach: the commit of a full batch waits for the
+     * next while the writer is still busy (see {@link #apply}).
+     */
+    private RecordChangeEvent<SourceRecord> pendingLast;
 
     private final NetChanges net = new NetChanges();
     /** Each change's target table by its envelope schema, one per source table until that table's schema changes. */
@@ -206,9 +214,26 @@ final class ChangeApplier implements AutoCloseable {
                 keep(tx, record, value);
             }
         }
-        if (pendingRecord >= 0 && !streaming) {
-            commit(events.get(pendingRecord));
+        if (pendingRecord >= 0) {
+            pendingLast = events.get(pendingRecord);
         }
+        if (pendingLast != null && !streaming && !groupsWithNext(events.size())) {
+            commit(pendingLast);
+        }
+    }
+
+    /**
+     * Whether the ended transactions wait for the next batch instead of being committed now: while a backlog
+     * drains, the engine hands over full batches, and when the writer is still busy with the last commit, the next
+     * batch is read and folded meanwhile and joins this one in a single commit (a group commit: fewer and larger
+     * statements, one commit and one note of keys per table for both, and the stream never waits for the writer).
+     * A batch short of full means the engine had no more records at hand: its commit goes at once, as does every
+     * commit when the writer is idle, so a stream that keeps up commits as soon as it reads.
+     */
+    private boolean groupsWithNext(int batchSize) {
+        Future<?> running = inFlight;
+        return batchSize >= CdcStream.MAX_BATCH && running != null && !running.isDone()
+                && pendingChanges < MAX_GROUPED_CHANGES && net.size() < MAX_NET_CHANGES / 2;
     }
 
     /**
@@ -383,6 +408,7 @@ final class ChangeApplier implements AutoCloseable {
                 new LinkedHashMap<>(touched), new LinkedHashSet<>(wholeTables), pendingLsn, pendingXid,
                 pendingCommitMillis, pendingFirstCommitMillis, pendingTransactions, pendingChanges, last);
         statements = new Statements();
+        pendingLast = null;
         net.clear();
         touched.clear();
         wholeTables.clear();

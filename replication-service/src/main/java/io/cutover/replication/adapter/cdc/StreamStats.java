@@ -19,6 +19,7 @@ final class StreamStats {
     private long appliedLsn;
     private long appliedTransactions;
     private long appliedChanges;
+    private long targetCommits;
     private long skippedTransactions;
     private long lastLatencyMillis;
     private long sourceLsn;
@@ -41,6 +42,7 @@ final class StreamStats {
     synchronized void applied(long transactions, long changes, long lsn, long oldestCommitMillis) {
         appliedTransactions += transactions;
         appliedChanges += changes;
+        targetCommits++;
         appliedLsn = Math.max(appliedLsn, lsn);
         receivedLsn = Math.max(receivedLsn, lsn);
         lastLatencyMillis = Math.max(0, System.currentTimeMillis() - oldestCommitMillis);
@@ -178,6 +180,7 @@ final class StreamStats {
         f.put("drainEtaMillis", drainEtaMillis());
         f.put("appliedTransactions", appliedTransactions);
         f.put("appliedChanges", appliedChanges);
+        f.put("targetCommits", targetCommits);
         f.put("repeatedTransactionsSkipped", skippedTransactions);
         long[] sorted = sortedLatencies();
         f.put("lagP50Millis", percentile(sorted, 0.50));

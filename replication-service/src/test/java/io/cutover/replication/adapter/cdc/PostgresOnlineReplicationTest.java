@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -439,6 +440,49 @@ class PostgresOnlineReplicationTest {
         write("on_copy_src", 200);
         switchOver("c-copy", source, target);
         assertSame("on_copy_src", "on_copy_tgt");
+    }
+
+    @Test
+    void aBacklogReadWhileTheWriterIsBusyIsAppliedInFewLargeCommits() throws Exception {
+        DatabaseEndpoint source = source("on_group_src", 50);
+        DatabaseEndpoint target = TestPostgres.database("on_group_tgt");
+        replication.start("c-group", source, target, List.of(), 2, SYNC, new Progress());
+        replication.awaitCatchUp("c-group", source, target, List.of(), SYNC, 2_000, 60_000, new Progress());
+        long commitsBefore = replication.figures("c-group").get("targetCommits");
+        long transactionsBefore = replication.figures("c-group").get("appliedTransactions");
+
+        // each statement of the writer into events takes 100 ms more (a trigger that fires for replicated rows too,
+        // and changes nothing), so that the writer is the slower of the two, as when a target lags behind
+        TestPostgres.sql("on_group_tgt", """
+                CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN PERFORM pg_sleep(0.1); RETURN NULL; END $$""",
+                "CREATE TRIGGER slow AFTER INSERT ON events FOR EACH STATEMENT EXECUTE FUNCTION slow()",
+                "ALTER TABLE events ENABLE ALWAYS TRIGGER slow");
+        // and it waits on a lock while the source writes 11,000 transactions: the stream reads them meanwhile
+        try (Connection lock = TestPostgres.connect("on_group_tgt")) {
+            lock.setAutoCommit(false);
+            Sql.execute(lock, "LOCK TABLE events IN ACCESS EXCLUSIVE MODE");
+            write("on_group_src", 10_000);
+            Thread.sleep(1_000);
+            lock.commit();
+        }
+        // the commits it took to apply them (and not the heartbeats' after them)
+        Map<String, Long> figures = replication.figures("c-group");
+        long until = System.currentTimeMillis() + 60_000;
+        while (figures.get("appliedTransactions") - transactionsBefore < 11_000 && System.currentTimeMillis() < until) {
+            Thread.sleep(2);
+            figures = replication.figures("c-group");
+        }
+        long transactions = figures.get("appliedTransactions") - transactionsBefore;
+        long commits = figures.get("targetCommits") - commitsBefore;
+        assertThat(transactions).isGreaterThanOrEqualTo(11_000);
+        // one commit per batch would be at least 11 (the batches of 1,024 the backlog fills); grouped, the batches
+        // read while a commit runs join the next, up to 8,192 changes each
+        assertThat(commits).as("target commits for %d source transactions", transactions)
+                .isLessThan(11_000 / CdcStream.MAX_BATCH).isPositive();
+        switchOver("c-group", source, target);
+        assertSame("on_group_src", "on_group_tgt");
+        replication.stop("c-group", source, target);
     }
 
     @Test
