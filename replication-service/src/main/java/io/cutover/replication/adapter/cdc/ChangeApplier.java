@@ -61,8 +61,8 @@ import io.debezium.engine.RecordChangeEvent;
  * writer, while the stream reads and folds the next batch: the target's work and the folding overlap instead of
  * taking turns; while a backlog drains and the writer is still busy, the next full batch joins the ended
  * transactions in one commit. Anything else that uses the connection waits for that commit first, so the target
- * sees everything in stream order. The stream marks a record processed only once the commit holding its position has ended, and a
- * commit that fails stops the stream.
+ * sees everything in stream order. The stream marks a record processed only once the commit holding its position
+ * has ended, and a commit that fails stops the stream.
  */
 final class ChangeApplier implements AutoCloseable {
 
