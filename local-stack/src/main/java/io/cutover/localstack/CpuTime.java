@@ -19,25 +19,29 @@ import java.util.StringJoiner;
  * for their numbers together: what is not in any Java thread is the collector's and compiler's.
  */
 record CpuTime(long serverNanos, long walSenderNanos, long jvmNanos, Map<String, Long> threadNanos,
-               Map<String, Long> processNanos) {
+               Map<Long, Server> serverProcesses) {
+
+    /** One server process: what it is (see {@link #kind}) and its CPU time. */
+    record Server(String kind, long nanos) {
+    }
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     static CpuTime now() {
         long servers = 0;
         long walSenders = 0;
-        Map<String, Long> processes = new HashMap<>();
+        Map<Long, Server> processes = new HashMap<>();
         for (ProcessHandle p : ProcessHandle.allProcesses().toList()) {
             ProcessHandle.Info info = p.info();
             if (info.command().map(c -> c.endsWith("/postgres")).orElse(false)) {
                 long nanos = info.totalCpuDuration().map(Duration::toNanos).orElse(0L);
                 servers += nanos;
                 // a server process's title says what it is: "postgres: walsender ..." for a replication connection
-                String title = title(p);
-                if (title.contains("walsender")) {
+                String kind = kind(title(p));
+                if (kind.equals("walsender")) {
                     walSenders += nanos;
                 }
-                processes.put(p.pid() + " " + title, nanos);
+                processes.put(p.pid(), new Server(kind, nanos));
             }
         }
         long jvm = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
@@ -72,13 +76,12 @@ record CpuTime(long serverNanos, long walSenderNanos, long jvmNanos, Map<String,
                 threads.put(name, used);
             }
         });
-        Map<String, Long> processes = new HashMap<>();
-        processNanos.forEach((pidAndTitle, nanos) -> {
-            String pid = pidAndTitle.substring(0, pidAndTitle.indexOf(' ') + 1);
-            long before = earlier.processNanos.entrySet().stream().filter(e -> e.getKey().startsWith(pid))
-                    .mapToLong(Map.Entry::getValue).findFirst().orElse(0L);
-            if (nanos - before > 0) {
-                processes.merge(kind(pidAndTitle.substring(pid.length())), nanos - before, Long::sum);
+        Map<Long, Server> processes = new HashMap<>();
+        serverProcesses.forEach((pid, later) -> {
+            Server before = earlier.serverProcesses.get(pid);
+            long used = later.nanos() - (before == null ? 0 : before.nanos());
+            if (used > 0) {
+                processes.put(pid, new Server(later.kind(), used));
             }
         });
         return new CpuTime(serverNanos - earlier.serverNanos, walSenderNanos - earlier.walSenderNanos,
@@ -116,11 +119,18 @@ record CpuTime(long serverNanos, long walSenderNanos, long jvmNanos, Map<String,
 
     /** The servers' time per change by kind of process, the busiest first, those under 0.1 µs left out. */
     String byProcess(long changes) {
+        Map<String, Long> byKind = new HashMap<>();
+        serverProcesses.values().forEach(p -> byKind.merge(p.kind(), p.nanos(), Long::sum));
+        return busiest(byKind, changes).toString();
+    }
+
+    /** Each name's time per change, the busiest first, those under 0.1 µs left out. */
+    private StringJoiner busiest(Map<String, Long> nanosByName, long changes) {
         StringJoiner out = new StringJoiner(", ");
-        processNanos.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        nanosByName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .filter(e -> perChange(e.getValue(), changes) >= 0.1)
                 .forEach(e -> out.add(String.format("%s %.1f", e.getKey(), perChange(e.getValue(), changes))));
-        return out.toString();
+        return out;
     }
 
     /**
@@ -128,10 +138,7 @@ record CpuTime(long serverNanos, long walSenderNanos, long jvmNanos, Map<String,
      * process (collector, compiler) last.
      */
     String byThread(long changes) {
-        StringJoiner out = new StringJoiner(", ");
-        threadNanos.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .filter(e -> perChange(e.getValue(), changes) >= 0.1)
-                .forEach(e -> out.add(String.format("%s %.1f", e.getKey(), perChange(e.getValue(), changes))));
+        StringJoiner out = busiest(threadNanos, changes);
         if (jvmNanos >= 0) {
             long inThreads = threadNanos.values().stream().mapToLong(Long::longValue).sum();
             out.add(String.format("outside Java threads %.1f", perChange(jvmNanos - inThreads, changes)));

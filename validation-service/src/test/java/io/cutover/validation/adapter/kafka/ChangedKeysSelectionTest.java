@@ -11,6 +11,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import io.cutover.kit.jdbc.ChangedKeys;
+import io.cutover.testing.Sql;
 import io.cutover.testing.TestPostgres;
 
 /** What the sync changed, read back from the target as one selection per table, over many recorded commits. */
@@ -72,44 +73,23 @@ class ChangedKeysSelectionTest {
             t.commit();
 
             ChangedKeys.baseline(t, "ck", 20, Map.of());
-            assertThat(notes(t, "ck")).as("the keys up to the pass's start are gone").containsExactly(30L);
-            assertThat(notes(t, "other")).as("another cutover's keys stay").containsExactly(15L);
+            assertThat(notes(t, "ck")).as("the keys up to the pass's start are gone").containsExactly("30");
+            assertThat(notes(t, "other")).as("another cutover's keys stay").containsExactly("15");
             assertThat(ChangedKeys.sinceBaseline(t, "ck").get("public.orders").keys())
                     .containsExactly(List.of("30"));
 
             assertThat(ChangedKeys.clear(t, "ck", 2_000)).isEqualTo(1);
             assertThat(notes(t, "ck")).isEmpty();
-            assertThat(notes(t, "other")).containsExactly(15L);
-            assertThat(query(t, "SELECT count(*) FROM cutover_state.validation_baseline WHERE cutover_id = 'ck'"))
-                    .isZero();
+            assertThat(notes(t, "other")).containsExactly("15");
+            assertThat(Sql.one(t, "SELECT count(*) FROM cutover_state.validation_baseline WHERE cutover_id = 'ck'"))
+                    .isEqualTo("0");
 
             assertThat(ChangedKeys.clear(t, "other", 2_000)).isEqualTo(1);
-            assertThat(query(t, "SELECT pg_relation_size('cutover_state.changed_keys')"))
-                    .as("the last cutover's keys are truncated, and their space given back").isZero();
+            assertThat(Sql.one(t, "SELECT pg_relation_size('cutover_state.changed_keys')"))
+                    .as("the last cutover's keys are truncated, and their space given back").isEqualTo("0");
             ChangedKeys.record(t, "next", "public.orders", 40, false, List.of(List.of("40")));
             t.commit();
-            assertThat(notes(t, "next")).containsExactly(40L);
-        }
-    }
-
-    private static List<Long> notes(Connection t, String cutoverId) throws Exception {
-        List<Long> out = new ArrayList<>();
-        try (var ps = t.prepareStatement("SELECT commit_lsn FROM cutover_state.changed_keys WHERE cutover_id = ?"
-                + " ORDER BY 1")) {
-            ps.setString(1, cutoverId);
-            try (var rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getLong(1));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static long query(Connection t, String sql) throws Exception {
-        try (var st = t.createStatement(); var rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
+            assertThat(notes(t, "next")).containsExactly("40");
         }
     }
 
@@ -148,5 +128,11 @@ class ChangedKeysSelectionTest {
             assertThat(ChangedKeys.changedSince(t, "ck", 10).get("public.app_writes").whole())
                     .as("since a later position, fewer keys").isFalse();
         }
+    }
+
+    /** The positions of a cutover's notes of changed keys, in order. */
+    private static List<String> notes(Connection t, String cutoverId) throws Exception {
+        return Sql.column(t, "SELECT commit_lsn FROM cutover_state.changed_keys WHERE cutover_id = '" + cutoverId
+                + "' ORDER BY 1");
     }
 }
