@@ -27,6 +27,7 @@ final class StreamStats {
     private long applyBusyNanos;
     private long orderedRetries;
     private long restarts;
+    private boolean delivering;
     private final long startedNanos = System.nanoTime();
     private final Deque<Long> heartbeatsInFlight = new ArrayDeque<>();
     /** Heartbeats read by the stream but not yet committed on the target, by emission time. */
@@ -37,6 +38,12 @@ final class StreamStats {
 
     synchronized void received(long lsn) {
         receivedLsn = Math.max(receivedLsn, lsn);
+        delivering = true;
+    }
+
+    /** Whether the engine has handed over anything yet (its heartbeats come within milliseconds once it streams). */
+    synchronized boolean delivering() {
+        return delivering;
     }
 
     synchronized void applied(long transactions, long changes, long lsn, long oldestCommitMillis) {

@@ -54,6 +54,8 @@ class PostgresOnlineReplicationTest {
         OnlineReplication.Result started = replication.start("c-all", source, target, List.of(), 2, SYNC,
                 new Progress());
         assertThat(started.figures()).containsEntry("rows", 2_000L + 3 + 50 + 4 + 3 + 20 + 10 + 1);
+        assertThat(started.figures()).as("the start returns once the engine delivers").containsKey("streamStartMillis");
+        assertThat(started.summary()).doesNotContain("delivered nothing");
 
         TestPostgres.sql("on_all_src",
                 "INSERT INTO accounts (owner, balance, opened, tags, doc, photo, ratio, span, nick, born, wake)"

@@ -285,8 +285,10 @@ public final class PostgresContentValidation implements DataValidation {
         // ---- tables with a primary key ----
 
         private int compareRanges(TableShape shape, long rows) throws Exception {
-            List<KeyRange> ranges = shape.integerLeadingKey() ? integerRanges(shape, rows)
-                    : ranges(shape, Futures.await(src.submit(c -> boundaries(c, shape))));
+            List<KeyRange> ranges = shape.integerLeadingKey() ? integerRanges(shape, rows) : null;
+            if (ranges == null) {
+                ranges = ranges(shape, Futures.await(src.submit(c -> boundaries(c, shape))));
+            }
             String sql = "SELECT count(*), coalesce(bit_xor(" + shape.rowHash() + "), 0) FROM " + shape.from()
                     + " WHERE ";
             List<Future<long[]>> sourceHashes = new ArrayList<>();
@@ -340,7 +342,8 @@ public final class PostgresContentValidation implements DataValidation {
         /**
          * For a key whose first column is an integer, ranges of equal width on that column between its smallest and
          * largest value on either side, wide enough for about CHUNK source rows each: two index lookups instead of
-         * a scan for boundaries.
+         * a scan for boundaries. Null for a composite key whose leading column has fewer values than there are
+         * ranges to cut: the caller cuts at boundaries then.
          */
         private List<KeyRange> integerRanges(TableShape shape, long rows) throws Exception {
             String leading = shape.keyTuple(1);
@@ -355,6 +358,11 @@ public final class PostgresContentValidation implements DataValidation {
                 return List.of(new KeyRange(null, null));
             }
             long span = max - min + 1;
+            if (shape.keys().size() > 1 && span > 0 && span < (rows + CHUNK - 1) / CHUNK) {
+                // fewer values in the leading column than ranges to cut (a worker or tenant id, say): a range per
+                // value would hold more than CHUNK rows, each compared key by key once it differs
+                return null;
+            }
             long width = Math.max(1, (long) Math.ceil((double) span * CHUNK / Math.max(1, rows)));
             // closed at both ends (every key of either side lies in [min, max + 1)), so that any range can be halved
             List<KeyRange> ranges = new ArrayList<>();

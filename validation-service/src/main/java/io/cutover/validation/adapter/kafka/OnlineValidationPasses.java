@@ -42,9 +42,14 @@ final class OnlineValidationPasses {
      */
     private static final int RECENT_PASSES = 4;
     private static final long SMALL_AT_THE_SWITCH = 1_000;
-    /** How long a round waits for the stream to catch up before it compares anyway. */
-    private static final long STREAM_WAIT_MILLIS = 60_000;
-    /** A stream whose position has not moved for this long is not waited for any longer. */
+    /** How long the full pass or a round waits for the stream to catch up before it compares anyway. */
+    private static final long STREAM_WAIT_MILLIS = 300_000;
+    /** A wait for the stream that ends within this has found it caught up with the source. */
+    private static final long CAUGHT_UP_MILLIS = 500;
+    /**
+     * A stream whose position has not moved for this long is not waited for any longer (the replication service
+     * reports the sync started once its engine delivers, so the stream is not still starting).
+     */
     private static final long STREAM_STILL_MILLIS = 5_000;
 
     private final DataValidation data;
@@ -222,26 +227,34 @@ final class OnlineValidationPasses {
     }
 
     /**
-     * Waits until the target holds everything the source had written when the wait began (the stream's heartbeats
-     * move the position on a quiet source), at most STREAM_WAIT_MILLIS, and no longer than the position keeps
-     * moving. Returns false when the position stood still (or there is none): the later rounds do not wait again.
+     * Waits until the stream has caught up with the source: until the target holds everything the source had written
+     * when a wait began, and again from where the source is then, until a wait ends within CAUGHT_UP_MILLIS (the
+     * source writes on while the stream drains a backlog, and a comparison that began then would compete with the
+     * drain and find its rows on their way). At most STREAM_WAIT_MILLIS in all, and no longer than the position
+     * keeps moving (the stream's heartbeats move it on a quiet source). Returns false when the stream did not catch
+     * up (or there is none): the later rounds do not wait again.
      */
     private static boolean awaitStream(ValidateData v, String cutoverId, Progress progress) throws Exception {
-        long written;
-        try (Connection s = Databases.open(v.getSource())) {
-            written = Databases.walInsertLsn(s);
-        }
-        try (Connection t = Databases.open(v.getTarget())) {
-            long applied = ChangedKeys.appliedLsn(t, cutoverId);
-            if (applied > 0 && applied < written) {
+        long deadline = System.nanoTime() + STREAM_WAIT_MILLIS * 1_000_000;
+        try (Connection s = Databases.open(v.getSource()); Connection t = Databases.open(v.getTarget())) {
+            while (true) {
+                long written = Databases.walInsertLsn(s);
+                long applied = ChangedKeys.appliedLsn(t, cutoverId);
+                if (applied <= 0 || applied >= written) {
+                    return applied > 0; // no stream (nothing applied yet) is not waited for: the catch-up step judges
+                }
                 progress.summary("waiting for the stream to apply what the source has written ("
                         + (written - applied) + " bytes)");
+                long began = System.nanoTime();
+                StreamPace.Wait wait = StreamPace.untilApplied(t, cutoverId, written,
+                        Math.max(0, (deadline - began) / 1_000_000), STREAM_STILL_MILLIS, 20);
+                if (wait != StreamPace.Wait.REACHED) {
+                    return false; // it stood still, or cannot catch up: the pace alone holds the comparison back
+                }
+                if (System.nanoTime() - began <= CAUGHT_UP_MILLIS * 1_000_000) {
+                    return true;
+                }
             }
-            // no stream (nothing applied yet), or one that stopped moving, is not waited for: the catch-up step
-            // that follows judges the stream
-            StreamPace.Wait wait = StreamPace.untilApplied(t, cutoverId, written, STREAM_WAIT_MILLIS,
-                    STREAM_STILL_MILLIS, 20);
-            return wait == StreamPace.Wait.REACHED || wait == StreamPace.Wait.TIMED_OUT;
         }
     }
 

@@ -38,12 +38,7 @@ class OnlineValidationPassesTest {
         Progress progress = new Progress();
 
         CompletableFuture<SpecificRecord> baseline = CompletableFuture.supplyAsync(() -> validate(command, progress));
-        long until = System.currentTimeMillis() + 30_000;
-        while (!String.valueOf(progress.summary()).startsWith("waiting for the stream")
-                && System.currentTimeMillis() < until) {
-            Thread.sleep(10);
-        }
-        assertThat(progress.summary()).startsWith("waiting for the stream to apply what the source has written");
+        awaitSummary(progress, "waiting for the stream to apply what the source has written");
         Thread.sleep(1_000);
         assertThat(baseline).as("the stream (still at position 1) has not caught up").isNotDone();
         assertThat(progress.get("rowsCompared")).as("the full pass has not begun either").isZero();
@@ -57,10 +52,43 @@ class OnlineValidationPassesTest {
     }
 
     @Test
+    void aStreamThatReachedWhereTheSourceWasIsWaitedForAgainWhileItIsStillBehind() throws Exception {
+        ValidateData command = pair("ovp_again_wait", 1);
+        Progress progress = new Progress();
+        CompletableFuture<SpecificRecord> baseline = CompletableFuture.supplyAsync(() -> validate(command, progress));
+        awaitSummary(progress, "waiting for the stream");
+        String first = progress.summary();
+        Thread.sleep(700); // longer than a wait that finds the stream caught up
+
+        // the stream reaches where the source was when the wait began, but the source has written on meanwhile
+        long reached;
+        try (Connection s = TestPostgres.connect("ovp_again_wait_src")) {
+            reached = Databases.walInsertLsn(s);
+        }
+        TestPostgres.sql("ovp_again_wait_src", "CREATE TABLE written_meanwhile AS SELECT g FROM generate_series(1,"
+                + " 1000) g");
+        TestPostgres.sql("ovp_again_wait_tgt", "UPDATE " + ChangedKeys.SYNC + " SET applied_lsn = " + reached);
+        long until = System.currentTimeMillis() + 10_000;
+        while (progress.summary().equals(first) && System.currentTimeMillis() < until) {
+            Thread.sleep(10);
+        }
+
+        assertThat(progress.summary()).as("a second wait, from where the source is now")
+                .startsWith("waiting for the stream to apply what the source has written").isNotEqualTo(first);
+        Thread.sleep(300);
+        assertThat(baseline).isNotDone();
+        assertThat(progress.get("rowsCompared")).isZero();
+        TestPostgres.sql("ovp_again_wait_tgt", "UPDATE " + ChangedKeys.SYNC + " SET applied_lsn = "
+                + Long.MAX_VALUE / 2);
+        assertThat(((DataValidated) baseline.get(30, TimeUnit.SECONDS)).getSummary())
+                .startsWith("baseline while the sync runs: content equal in all 1 tables");
+    }
+
+    @Test
     void aStreamThatDoesNotMoveIsNotWaitedForLong() throws Exception {
         ValidateData command = pair("ovp_still", 1);
 
-        // without the guard, the wait would last a minute
+        // without the guard, the wait would last five minutes
         DataValidated done = (DataValidated) CompletableFuture.supplyAsync(() -> validate(command, new Progress()))
                 .get(30, TimeUnit.SECONDS);
 
@@ -163,6 +191,14 @@ class OnlineValidationPassesTest {
 
         assertThatThrownBy(() -> passes.validate(atTheSwitch(command), new Progress()))
                 .hasMessage("no baseline validation of cutover ovp_none on this target");
+    }
+
+    private static void awaitSummary(Progress progress, String prefix) throws InterruptedException {
+        long until = System.currentTimeMillis() + 30_000;
+        while (!String.valueOf(progress.summary()).startsWith(prefix) && System.currentTimeMillis() < until) {
+            Thread.sleep(10);
+        }
+        assertThat(progress.summary()).startsWith(prefix);
     }
 
     private SpecificRecord validate(ValidateData command, Progress progress) {
