@@ -342,8 +342,8 @@ public final class PostgresContentValidation implements DataValidation {
         /**
          * For a key whose first column is an integer, ranges of equal width on that column between its smallest and
          * largest value on either side, wide enough for about CHUNK source rows each: two index lookups instead of
-         * a scan for boundaries. Null for a composite key whose leading column has fewer values than there are
-         * ranges to cut: the caller cuts at boundaries then.
+         * a scan for boundaries. Null for a composite key whose leading column has too few values for that (ranges
+         * of over 1.25 CHUNK rows on average): the caller cuts at boundaries then.
          */
         private List<KeyRange> integerRanges(TableShape shape, long rows) throws Exception {
             String leading = shape.keyTuple(1);
@@ -358,12 +358,13 @@ public final class PostgresContentValidation implements DataValidation {
                 return List.of(new KeyRange(null, null));
             }
             long span = max - min + 1;
-            if (shape.keys().size() > 1 && span > 0 && span < (rows + CHUNK - 1) / CHUNK) {
-                // fewer values in the leading column than ranges to cut (a worker or tenant id, say): a range per
-                // value would hold more than CHUNK rows, each compared key by key once it differs
+            long width = Math.max(1, (long) Math.ceil((double) span * CHUNK / Math.max(1, rows)));
+            long count = span / width + (span % width == 0 ? 0 : 1);
+            if (shape.keys().size() > 1 && span > 0 && rows > count * (CHUNK + CHUNK / 4)) {
+                // too few values in the leading column (a worker or tenant id, say): whole values per range would
+                // make ranges of many more than CHUNK rows, each compared key by key once it differs
                 return null;
             }
-            long width = Math.max(1, (long) Math.ceil((double) span * CHUNK / Math.max(1, rows)));
             // closed at both ends (every key of either side lies in [min, max + 1)), so that any range can be halved
             List<KeyRange> ranges = new ArrayList<>();
             for (long from = min; from <= max && from >= min; from += width) {

@@ -108,8 +108,8 @@ class PostgresContentValidationTest {
         for (String db : List.of("few_src", "few_tgt")) {
             sql("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "CREATE DATABASE " + db);
             sql(db, "CREATE TABLE writes (worker int, seq bigint, v text, PRIMARY KEY (worker, seq))",
-                    "INSERT INTO writes SELECT w, s, 'v' || s FROM generate_series(0, 3) w,"
-                            + " generate_series(1, 15000) s");
+                    "INSERT INTO writes SELECT w, s, 'v' || s FROM generate_series(0, 7) w,"
+                            + " generate_series(1, 9000) s");
         }
         sql("few_tgt", "UPDATE writes SET v = 'changed' WHERE worker = 2 AND seq = 7001");
 
@@ -117,8 +117,8 @@ class PostgresContentValidationTest {
 
         assertThat(writes.getDifferent()).isEqualTo(1);
         assertThat(writes.getExamples()).containsExactly("different: worker=2, seq=7001 (columns v)");
-        // a range per worker would be 4 of 15,000 rows each, the differing one compared key by key
-        assertThat(writes.getRanges()).as("ranges cut at every 10,000th key").isEqualTo(6);
+        // ranges of whole workers would be 4 of two workers each, 18,000 rows compared key by key once they differ
+        assertThat(writes.getRanges()).as("ranges cut at every 10,000th key").isEqualTo(8);
     }
 
     @Test
