@@ -10,9 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
-
 import io.cutover.kit.Progress;
 import io.cutover.replication.adapter.cdc.PostgresOnlineReplication;
 import io.cutover.replication.adapter.jdbc.PostgresDataTransfer;
@@ -30,8 +27,8 @@ final class OnlineBenchmark {
     /**
      * Rounds run first and not counted: the service streams for minutes to hours before a drain matters, on code the
      * JIT compiler has long compiled. At least this many, and more while the JIT still compiles for more than
-     * SETTLED_JIT_SHARE of a round (its compiler threads take a core of their own for the first rounds: counted
-     * rounds after only two ran at 0.69x native where later ones ran at 0.80x), up to MAX_WARM_UP_ROUNDS.
+     * SETTLED_JIT_SHARE of a round (after only two, the compiler and the collector still took up to 6.6 µs per change
+     * in the counted rounds), up to MAX_WARM_UP_ROUNDS.
      */
     private static final int WARM_UP_ROUNDS = Integer.getInteger("cutover.bench.warmUpRounds", 2);
     private static final int MAX_WARM_UP_ROUNDS = Math.max(WARM_UP_ROUNDS, 10);
@@ -188,7 +185,7 @@ final class OnlineBenchmark {
         try (Connection t = db.target(target); Statement st = t.createStatement()) {
             st.execute("CREATE SUBSCRIPTION bench_sub CONNECTION 'host=127.0.0.1 port=" + db.sourcePort()
                     + " dbname=" + source + " user=postgres' PUBLICATION bench_pub");
-            awaitQuery(t, "SELECT count(*) = 0 FROM pg_subscription_rel WHERE srsubstate <> 'r'");
+            awaitQuery(t, "SELECT count(*) = 0 FROM pg_subscription_rel WHERE srsubstate <> 'r'", 2);
             drain = heldBack(db, source, target, b);
             st.execute("ALTER SUBSCRIPTION bench_sub DISABLE");
             st.execute("ALTER SUBSCRIPTION bench_sub SET (slot_name = NONE)");
@@ -230,16 +227,6 @@ final class OnlineBenchmark {
      */
     private static Drain heldBack(DatabaseServers db, String source, String target, Backlog b) throws Exception {
         try (Connection lock = db.target(target); Connection t = db.target(target)) {
-            try (Statement st = t.createStatement()) {
-                // the marker row's commit is told, not polled for: a query every few milliseconds cost the servers
-                // and this JVM about 1 µs per change, taken from the two cores both drains need
-                st.execute("CREATE FUNCTION bench_marker() RETURNS trigger LANGUAGE plpgsql AS"
-                        + " $$ BEGIN PERFORM pg_notify('bench_marker', ''); RETURN NULL; END $$");
-                st.execute("CREATE TRIGGER bench_marker AFTER INSERT ON bench_rows FOR EACH ROW"
-                        + " WHEN (NEW.id = -1) EXECUTE FUNCTION bench_marker()");
-                st.execute("ALTER TABLE bench_rows ENABLE ALWAYS TRIGGER bench_marker"); // replicated rows too
-                st.execute("LISTEN bench_marker");
-            }
             lock.setAutoCommit(false);
             try (Statement st = lock.createStatement()) {
                 st.execute("LOCK TABLE bench_rows IN ACCESS EXCLUSIVE MODE");
@@ -249,7 +236,9 @@ final class OnlineBenchmark {
             CpuTime cpu = CpuTime.now();
             long started = System.nanoTime();
             lock.commit();
-            awaitNotification(t, "bench_marker");
+            // every 10 ms: each look costs the target a query, and polling every 2 ms took about 1 µs per change from
+            // the two cores both drains need (a trigger on the table to notify instead would add work to both applies)
+            awaitQuery(t, "SELECT EXISTS (SELECT 1 FROM bench_rows WHERE id = -1)", 10);
             double seconds = (System.nanoTime() - started) / 1e9;
             CpuTime used = CpuTime.now().minus(cpu);
             return new Drain(b.changes() / seconds, used.perChange(used.serverNanos(), b.changes()),
@@ -291,7 +280,8 @@ final class OnlineBenchmark {
         }
     }
 
-    private static void awaitQuery(Connection c, String sql) throws Exception {
+    /** Runs the query every everyMillis until it returns true, at most 10 minutes. */
+    private static void awaitQuery(Connection c, String sql, long everyMillis) throws Exception {
         long until = System.currentTimeMillis() + 600_000;
         while (System.currentTimeMillis() < until) {
             try (Statement st = c.createStatement(); var rs = st.executeQuery(sql)) {
@@ -300,24 +290,9 @@ final class OnlineBenchmark {
                     return;
                 }
             }
-            Thread.sleep(2);
+            Thread.sleep(everyMillis);
         }
         throw new IllegalStateException("still false after 10 minutes: " + sql);
-    }
-
-    /** Waits for a notification on the channel the connection listens to, at most 10 minutes. */
-    private static void awaitNotification(Connection c, String channel) throws SQLException {
-        PGConnection pg = c.unwrap(PGConnection.class);
-        long until = System.currentTimeMillis() + 600_000;
-        while (System.currentTimeMillis() < until) {
-            PGNotification[] told = pg.getNotifications((int) Math.max(1, until - System.currentTimeMillis()));
-            for (PGNotification n : told == null ? new PGNotification[0] : told) {
-                if (n.getName().equals(channel)) {
-                    return;
-                }
-            }
-        }
-        throw new IllegalStateException("no notification on " + channel + " after 10 minutes");
     }
 
     private static double median(List<Double> values) {
