@@ -122,6 +122,24 @@ class PostgresContentValidationTest {
     }
 
     @Test
+    void theRowsToCompareFollowEachTablesCountOnceItIsKnown() throws Exception {
+        for (String db : List.of("grown_src", "grown_tgt")) {
+            sql("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "CREATE DATABASE " + db);
+            sql(db, "CREATE TABLE t (id bigint PRIMARY KEY, v text)",
+                    "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 1000) g", "ANALYZE t",
+                    // the table grew nine times over since its statistics were taken
+                    "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1001, 10000) g");
+        }
+        Progress progress = new Progress();
+
+        validation.validate(endpoint("grown_src"), endpoint("grown_tgt"), List.of(), progress);
+
+        assertThat(progress.get("rowsCompared")).isEqualTo(10_000);
+        assertThat(progress.get("rowsEstimated")).as("the count, not the statistics' 1,000").isEqualTo(10_000);
+        assertThat(progress.summary()).isEqualTo("comparing public.t: 10,000 of about 10,000 rows compared");
+    }
+
+    @Test
     void aSwappedValueInACompositeKeyTableIsFoundOnBothRows() throws Exception {
         pair("swap");
         sql("swap_tgt", """
