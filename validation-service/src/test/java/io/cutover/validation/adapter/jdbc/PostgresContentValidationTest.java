@@ -88,12 +88,9 @@ class PostgresContentValidationTest {
 
     @Test
     void skewedKeysAreHalvedUntilTheDifferingRowsCanBeNamed() throws Exception {
-        for (String db : List.of("skew_src", "skew_tgt")) {
-            sql("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "CREATE DATABASE " + db);
-            sql(db, "CREATE TABLE t (id bigint PRIMARY KEY, v text)",
-                    "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 60000) g",
-                    "INSERT INTO t VALUES (1000000000000, 'far away')");
-        }
+        twins("skew", "CREATE TABLE t (id bigint PRIMARY KEY, v text)",
+                "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 60000) g",
+                "INSERT INTO t VALUES (1000000000000, 'far away')");
         sql("skew_tgt", "UPDATE t SET v = 'changed' WHERE id = 31337");
 
         TableValidation t = result(validate("skew"), "public.t");
@@ -105,12 +102,8 @@ class PostgresContentValidationTest {
 
     @Test
     void aCompositeKeyLedByAFewIntegersIsCutIntoRangesOfAboutAChunk() throws Exception {
-        for (String db : List.of("few_src", "few_tgt")) {
-            sql("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "CREATE DATABASE " + db);
-            sql(db, "CREATE TABLE writes (worker int, seq bigint, v text, PRIMARY KEY (worker, seq))",
-                    "INSERT INTO writes SELECT w, s, 'v' || s FROM generate_series(0, 7) w,"
-                            + " generate_series(1, 9000) s");
-        }
+        twins("few", "CREATE TABLE writes (worker int, seq bigint, v text, PRIMARY KEY (worker, seq))",
+                "INSERT INTO writes SELECT w, s, 'v' || s FROM generate_series(0, 7) w, generate_series(1, 9000) s");
         sql("few_tgt", "UPDATE writes SET v = 'changed' WHERE worker = 2 AND seq = 7001");
 
         TableValidation writes = result(validate("few"), "public.writes");
@@ -123,13 +116,10 @@ class PostgresContentValidationTest {
 
     @Test
     void theRowsToCompareFollowEachTablesCountOnceItIsKnown() throws Exception {
-        for (String db : List.of("grown_src", "grown_tgt")) {
-            sql("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "CREATE DATABASE " + db);
-            sql(db, "CREATE TABLE t (id bigint PRIMARY KEY, v text)",
-                    "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 1000) g", "ANALYZE t",
-                    // the table grew nine times over since its statistics were taken
-                    "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1001, 10000) g");
-        }
+        twins("grown", "CREATE TABLE t (id bigint PRIMARY KEY, v text)",
+                "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 1000) g", "ANALYZE t",
+                // the table grew nine times over since its statistics were taken
+                "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1001, 10000) g");
         Progress progress = new Progress();
 
         validation.validate(endpoint("grown_src"), endpoint("grown_tgt"), List.of(), progress);
@@ -258,25 +248,28 @@ class PostgresContentValidationTest {
     }
 
     /** Source and target databases with the same schema and data. */
-    private static void pair(String name) throws SQLException {
+    /** Databases name_src and name_tgt, new, each made by the same statements. */
+    private static void twins(String name, String... statements) throws SQLException {
         for (String db : List.of(name + "_src", name + "_tgt")) {
             sql("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "CREATE DATABASE " + db);
-            sql(db, """
-                    CREATE TABLE people (id bigint PRIMARY KEY, name text COLLATE "C", nick text, balance numeric,
-                      score double precision, seen timestamptz, data jsonb, tags text[], photo bytea)""",
-                    """
-                    INSERT INTO people SELECT g, 'person ' || g, CASE WHEN g % 3 = 0 THEN NULL ELSE 'n' || g END,
-                      round(g / 8.0, 3), g / 7.0, timestamptz '2024-03-10 12:00:00+01' + g * interval '1 minute',
-                      jsonb_build_object('g', g, 'nested', jsonb_build_object('v', g % 5)), ARRAY['a' || g, 'b'],
-                      decode(md5(g::text), 'hex')
-                    FROM generate_series(1, 25000) g""",
-                    "CREATE TABLE stock (region text, sku text, qty int, PRIMARY KEY (region, sku))",
-                    "INSERT INTO stock SELECT r, 'sku-' || g, g * 10 FROM unnest(ARRAY['eu', 'us']) r, "
-                            + "generate_series(1, 50) g",
-                    "CREATE TABLE visits (page text, at date)",
-                    "INSERT INTO visits SELECT '/p' || (g % 10), date '2025-01-01' + g % 3 FROM generate_series(1, 40) g");
+            sql(db, statements);
         }
     }
 
-
+    private static void pair(String name) throws SQLException {
+        twins(name, """
+                CREATE TABLE people (id bigint PRIMARY KEY, name text COLLATE "C", nick text, balance numeric,
+                  score double precision, seen timestamptz, data jsonb, tags text[], photo bytea)""",
+                """
+                INSERT INTO people SELECT g, 'person ' || g, CASE WHEN g % 3 = 0 THEN NULL ELSE 'n' || g END,
+                  round(g / 8.0, 3), g / 7.0, timestamptz '2024-03-10 12:00:00+01' + g * interval '1 minute',
+                  jsonb_build_object('g', g, 'nested', jsonb_build_object('v', g % 5)), ARRAY['a' || g, 'b'],
+                  decode(md5(g::text), 'hex')
+                FROM generate_series(1, 25000) g""",
+                "CREATE TABLE stock (region text, sku text, qty int, PRIMARY KEY (region, sku))",
+                "INSERT INTO stock SELECT r, 'sku-' || g, g * 10 FROM unnest(ARRAY['eu', 'us']) r, "
+                        + "generate_series(1, 50) g",
+                "CREATE TABLE visits (page text, at date)",
+                "INSERT INTO visits SELECT '/p' || (g % 10), date '2025-01-01' + g % 3 FROM generate_series(1, 40) g");
+    }
 }

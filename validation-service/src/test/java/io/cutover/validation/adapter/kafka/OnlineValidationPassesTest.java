@@ -34,18 +34,13 @@ class OnlineValidationPassesTest {
 
     @Test
     void theFullPassAndItsRoundsBeginOnceTheTargetHoldsWhatTheSourceHasWritten() throws Exception {
-        ValidateData command = pair("ovp_wait", 1);
         Progress progress = new Progress();
-
-        CompletableFuture<SpecificRecord> baseline = CompletableFuture.supplyAsync(() -> validate(command, progress));
-        awaitSummary(progress, "waiting for the stream to apply what the source has written");
+        CompletableFuture<SpecificRecord> baseline = waitingBaseline(pair("ovp_wait", 1), progress);
         Thread.sleep(1_000);
         assertThat(baseline).as("the stream (still at position 1) has not caught up").isNotDone();
         assertThat(progress.get("rowsCompared")).as("the full pass has not begun either").isZero();
 
-        // the stream applies everything the source had written, and more
-        TestPostgres.sql("ovp_wait_tgt", "UPDATE " + ChangedKeys.SYNC + " SET applied_lsn = "
-                + Long.MAX_VALUE / 2);
+        applied("ovp_wait", Long.MAX_VALUE / 2); // everything the source had written, and more
         DataValidated done = (DataValidated) baseline.get(30, TimeUnit.SECONDS);
         assertThat(done.getSummary()).startsWith("baseline while the sync runs: content equal in all 1 tables")
                 .contains("then 0 rounds");
@@ -53,10 +48,8 @@ class OnlineValidationPassesTest {
 
     @Test
     void aStreamThatReachedWhereTheSourceWasIsWaitedForAgainWhileItIsStillBehind() throws Exception {
-        ValidateData command = pair("ovp_again_wait", 1);
         Progress progress = new Progress();
-        CompletableFuture<SpecificRecord> baseline = CompletableFuture.supplyAsync(() -> validate(command, progress));
-        awaitSummary(progress, "waiting for the stream");
+        CompletableFuture<SpecificRecord> baseline = waitingBaseline(pair("ovp_again_wait", 1), progress);
         String first = progress.summary();
         Thread.sleep(700); // longer than a wait that finds the stream caught up
 
@@ -67,7 +60,7 @@ class OnlineValidationPassesTest {
         }
         TestPostgres.sql("ovp_again_wait_src", "CREATE TABLE written_meanwhile AS SELECT g FROM generate_series(1,"
                 + " 1000) g");
-        TestPostgres.sql("ovp_again_wait_tgt", "UPDATE " + ChangedKeys.SYNC + " SET applied_lsn = " + reached);
+        applied("ovp_again_wait", reached);
         long until = System.currentTimeMillis() + 10_000;
         while (progress.summary().equals(first) && System.currentTimeMillis() < until) {
             Thread.sleep(10);
@@ -78,8 +71,7 @@ class OnlineValidationPassesTest {
         Thread.sleep(300);
         assertThat(baseline).isNotDone();
         assertThat(progress.get("rowsCompared")).isZero();
-        TestPostgres.sql("ovp_again_wait_tgt", "UPDATE " + ChangedKeys.SYNC + " SET applied_lsn = "
-                + Long.MAX_VALUE / 2);
+        applied("ovp_again_wait", Long.MAX_VALUE / 2);
         assertThat(((DataValidated) baseline.get(30, TimeUnit.SECONDS)).getSummary())
                 .startsWith("baseline while the sync runs: content equal in all 1 tables");
     }
@@ -127,8 +119,7 @@ class OnlineValidationPassesTest {
         TestPostgres.sql("ovp_recent_tgt", "UPDATE items SET v = 'seven' WHERE id = 7",
                 "UPDATE items SET v = 'stale' WHERE id = 5");
         changed("ovp_recent", Long.MAX_VALUE / 2 + 1, "7", "9");
-        TestPostgres.sql("ovp_recent_tgt", "UPDATE " + ChangedKeys.SYNC + " SET applied_lsn = "
-                + (Long.MAX_VALUE / 2 + 2));
+        applied("ovp_recent", Long.MAX_VALUE / 2 + 2);
 
         DataValidated recent = (DataValidated) validate(recently(baseline), new Progress());
 
@@ -155,8 +146,7 @@ class OnlineValidationPassesTest {
         // target's position is then MAX/2 + 10), which its second comparison takes up; nothing changes after that,
         // and a third would compare the same 1,500 again
         changed("ovp_again", Long.MAX_VALUE / 2 + 1, keys(1_001, 5_000));
-        TestPostgres.sql("ovp_again_tgt", "UPDATE " + ChangedKeys.SYNC + " SET applied_lsn = "
-                + (Long.MAX_VALUE / 2 + 10));
+        applied("ovp_again", Long.MAX_VALUE / 2 + 10);
         changed("ovp_again", Long.MAX_VALUE / 2 + 20, keys(5_001, 6_500));
 
         DataValidated recent = (DataValidated) validate(recently(baseline), new Progress());
@@ -193,12 +183,22 @@ class OnlineValidationPassesTest {
                 .hasMessage("no baseline validation of cutover ovp_none on this target");
     }
 
-    private static void awaitSummary(Progress progress, String prefix) throws InterruptedException {
+    /** The baseline, started in the background, once it waits for the stream. */
+    private CompletableFuture<SpecificRecord> waitingBaseline(ValidateData command, Progress progress)
+            throws InterruptedException {
+        CompletableFuture<SpecificRecord> baseline = CompletableFuture.supplyAsync(() -> validate(command, progress));
+        String waiting = "waiting for the stream to apply what the source has written";
         long until = System.currentTimeMillis() + 30_000;
-        while (!String.valueOf(progress.summary()).startsWith(prefix) && System.currentTimeMillis() < until) {
+        while (!String.valueOf(progress.summary()).startsWith(waiting) && System.currentTimeMillis() < until) {
             Thread.sleep(10);
         }
-        assertThat(progress.summary()).startsWith(prefix);
+        assertThat(progress.summary()).startsWith(waiting);
+        return baseline;
+    }
+
+    /** The stream's position on the target, as the stream sets it when it commits. */
+    private static void applied(String cutoverId, long lsn) throws Exception {
+        TestPostgres.sql(cutoverId + "_tgt", "UPDATE " + ChangedKeys.SYNC + " SET applied_lsn = " + lsn);
     }
 
     private SpecificRecord validate(ValidateData command, Progress progress) {
