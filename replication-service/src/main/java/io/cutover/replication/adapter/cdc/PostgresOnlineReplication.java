@@ -152,12 +152,14 @@ public final class PostgresOnlineReplication implements OnlineReplication, AutoC
     private long awaitDelivery(String cutoverId, Running running, SyncNames names, Progress progress)
             throws InterruptedException {
         long began = System.nanoTime();
+        if (!running.stream().stats().delivering()) {
+            progress.summary("starting the change stream from slot " + names.slot());
+        }
         while (!running.stream().stats().delivering()) {
             requireHealthy(cutoverId, running);
             if (System.nanoTime() - began >= STARTING_MILLIS * 1_000_000) {
                 return -1;
             }
-            progress.summary("starting the change stream from slot " + names.slot());
             Thread.sleep(20);
         }
         return (System.nanoTime() - began) / 1_000_000;
