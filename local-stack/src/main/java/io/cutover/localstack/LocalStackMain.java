@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 
+import org.springframework.util.FileSystemUtils;
+
 import io.cutover.kit.Progress;
 import io.cutover.replication.adapter.jdbc.PostgresDataTransfer;
 import tools.jackson.databind.JsonNode;
@@ -134,7 +136,8 @@ public final class LocalStackMain {
                   --rows N            rows in the sample database (default 1000000)
                   --parallelism N     tables copied at once (default 4)
                   --admin-port N      port of the admin API (default: a free one)
-                  --dir PATH          where Kafka and PostgreSQL keep their files (default: a new temp folder)
+                  --dir PATH          where Kafka and PostgreSQL keep their files, left in place (default: a new
+                                      temporary folder, removed when the run ends)
                   --keep-running      keep everything up after the report, until Ctrl-C
                   --compare-pg-dump DIR  also time pg_dump -Fc -Z0 | pg_restore of the same database, with the
                                       tools in DIR (at least as new as the PostgreSQL servers)
@@ -148,7 +151,40 @@ public final class LocalStackMain {
     }
 
     static int run(Options o, PrintStream out) throws Exception {
-        Path dir = o.dir() != null ? o.dir() : Files.createTempDirectory("cutover-local-");
+        return o.dir() != null ? run(o, out, o.dir(), () -> { })
+                : inOwnFolder((dir, remove) -> run(o, out, dir, remove));
+    }
+
+    /** What runs in a folder, given the folder and what removes it. */
+    @FunctionalInterface
+    interface InFolder {
+        int run(Path dir, Runnable remove) throws Exception;
+    }
+
+    /**
+     * Runs in a new temporary folder, removed when the run ends, however it ends: PostgreSQL's binaries alone take
+     * 60 MB of it each run.
+     */
+    static int inOwnFolder(InFolder body) throws Exception {
+        Path dir = Files.createTempDirectory("cutover-local-");
+        Runnable remove = () -> removeQuietly(dir);
+        try {
+            return body.run(dir, remove);
+        } finally {
+            remove.run();
+        }
+    }
+
+    private static void removeQuietly(Path dir) {
+        try {
+            FileSystemUtils.deleteRecursively(dir);
+        } catch (IOException e) {
+            System.err.println("could not remove " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /** removeDir: what the run must do last once the stack stopped, also when it stops from a shutdown hook. */
+    private static int run(Options o, PrintStream out, Path dir, Runnable removeDir) throws Exception {
         out.println("Cutover local stack: starting Kafka, PostgreSQL source and target, SMTP and five services in "
                 + dir);
         DatabaseServers external = o.sourcePort() == 0 ? null
@@ -245,6 +281,7 @@ public final class LocalStackMain {
                     } catch (IOException e) {
                         System.err.println("stopping the local stack: " + e.getMessage());
                     }
+                    removeDir.run();
                 }));
                 Thread.currentThread().join();
             }
