@@ -154,7 +154,7 @@ public final class LocalStack implements AutoCloseable {
      * Stops the services, the SMTP server and Kafka, newest first, and keeps the PostgreSQL servers: the benchmarks
      * that follow a cutover measure the data path alone, without an idle control plane sharing the cores.
      */
-    public void stopControlPlane() {
+    public synchronized void stopControlPlane() {
         for (int i = services.size() - 1; i >= 0; i--) {
             services.get(i).close();
         }
@@ -169,9 +169,9 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Stops whatever started, newest first. */
+    /** Stops whatever started, newest first; also from a shutdown hook while the run that started it goes on. */
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         stopControlPlane();
         if (databases != null) {
             databases.close();

@@ -1,8 +1,6 @@
 package io.cutover.localstack;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,8 +12,6 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
-
-import org.springframework.util.FileSystemUtils;
 
 import io.cutover.kit.Progress;
 import io.cutover.replication.adapter.jdbc.PostgresDataTransfer;
@@ -117,6 +113,9 @@ public final class LocalStackMain {
         int status;
         try {
             status = run(options, System.out);
+        } catch (RunFolder.Stopped e) {
+            System.err.println("Cutover local stack " + e.getMessage()); // the JVM exits with the signal's status
+            status = 1;
         } catch (Exception e) {
             System.err.println("Cutover local stack failed: " + e);
             e.printStackTrace();
@@ -137,7 +136,7 @@ public final class LocalStackMain {
                   --parallelism N     tables copied at once (default 4)
                   --admin-port N      port of the admin API (default: a free one)
                   --dir PATH          where Kafka and PostgreSQL keep their files, left in place (default: a new
-                                      temporary folder, removed when the run ends)
+                                      temporary folder, removed when the run ends, also on Ctrl-C)
                   --keep-running      keep everything up after the report, until Ctrl-C
                   --compare-pg-dump DIR  also time pg_dump -Fc -Z0 | pg_restore of the same database, with the
                                       tools in DIR (at least as new as the PostgreSQL servers)
@@ -151,45 +150,17 @@ public final class LocalStackMain {
     }
 
     static int run(Options o, PrintStream out) throws Exception {
-        return o.dir() != null ? run(o, out, o.dir(), () -> { })
-                : inOwnFolder((dir, remove) -> run(o, out, dir, remove));
+        return RunFolder.run(o.dir(), folder -> run(o, out, folder));
     }
 
-    /** What runs in a folder, given the folder and what removes it. */
-    @FunctionalInterface
-    interface InFolder {
-        int run(Path dir, Runnable remove) throws Exception;
-    }
-
-    /**
-     * Runs in a new temporary folder, removed when the run ends, however it ends: PostgreSQL's binaries alone take
-     * 60 MB of it each run.
-     */
-    static int inOwnFolder(InFolder body) throws Exception {
-        Path dir = Files.createTempDirectory("cutover-local-");
-        Runnable remove = () -> removeQuietly(dir);
-        try {
-            return body.run(dir, remove);
-        } finally {
-            remove.run();
-        }
-    }
-
-    private static void removeQuietly(Path dir) {
-        try {
-            FileSystemUtils.deleteRecursively(dir);
-        } catch (IOException e) {
-            System.err.println("could not remove " + dir + ": " + e.getMessage());
-        }
-    }
-
-    /** removeDir: what the run must do last once the stack stopped, also when it stops from a shutdown hook. */
-    private static int run(Options o, PrintStream out, Path dir, Runnable removeDir) throws Exception {
+    private static int run(Options o, PrintStream out, RunFolder folder) throws Exception {
+        Path dir = folder.path();
         out.println("Cutover local stack: starting Kafka, PostgreSQL source and target, SMTP and five services in "
                 + dir);
         DatabaseServers external = o.sourcePort() == 0 ? null
                 : DatabaseServers.external(o.sourcePort(), o.targetPort());
         try (LocalStack stack = LocalStack.start(dir, o.adminPort(), external)) {
+            folder.stopOnExit(stack);
             DatabaseServers db = stack.databases();
             if (external != null) {
                 SampleWorkload.drop(db.targetPort(), DATABASE);
@@ -275,15 +246,7 @@ public final class LocalStackMain {
             }
             if (o.keepRunning()) {
                 out.println("\nStill running; admin API at " + stack.adminUrl() + "/api/cutovers. Ctrl-C to stop.");
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    try {
-                        stack.close();
-                    } catch (IOException e) {
-                        System.err.println("stopping the local stack: " + e.getMessage());
-                    }
-                    removeDir.run();
-                }));
-                Thread.currentThread().join();
+                Thread.currentThread().join(); // the folder's exit hook stops the stack
             }
             return end.get("status").asString().equals("COMPLETED") ? 0 : 1;
         }
