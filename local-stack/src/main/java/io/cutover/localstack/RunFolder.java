@@ -28,7 +28,7 @@ final class RunFolder {
     }
 
     // the stack stops in seconds; until it has, PostgreSQL and Kafka may still write files into the folder
-    private static final long REMOVE_TRIES = 50;
+    private static final int REMOVE_TRIES = 50;
     private static final long REMOVE_PAUSE_MILLIS = 200;
 
     private final Path dir;
@@ -92,8 +92,8 @@ final class RunFolder {
         }
     }
 
-    private static void remove(Path dir, long tries) {
-        for (long i = 1; ; i++) {
+    private static void remove(Path dir, int tries) {
+        for (int i = 1; ; i++) {
             try {
                 FileSystemUtils.deleteRecursively(dir);
                 return;
