@@ -133,8 +133,9 @@ public final class MessageMapper {
         boolean equal = t.getSourceRows() == t.getTargetRows() && t.getMissing() + t.getExtra() + t.getDifferent() == 0;
         String verdict = equal ? "equal" : t.getMissing() + " missing, " + t.getExtra() + " extra, " + t.getDifferent()
                 + " different" + (t.getExamples().isEmpty() ? "" : " (" + String.join("; ", t.getExamples()) + ")");
-        return String.format("%s: %,d source rows, %,d target rows, %d ranges, %d ms (%,.0f rows/s): %s",
-                t.getTable(), t.getSourceRows(), t.getTargetRows(), t.getRanges(), t.getDurationMillis(),
+        return String.format("%s: %,d source rows, %,d target rows, %d range%s, %d ms (%,.0f rows/s): %s",
+                t.getTable(), t.getSourceRows(), t.getTargetRows(), t.getRanges(), t.getRanges() == 1 ? "" : "s",
+                t.getDurationMillis(),
                 t.getRowsCompared() * 1000.0 / Math.max(1, t.getDurationMillis()), verdict);
     }
 
