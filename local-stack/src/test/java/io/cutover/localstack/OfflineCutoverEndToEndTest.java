@@ -111,7 +111,7 @@ class OfflineCutoverEndToEndTest {
                         + "9 missing on the target, 0 extra, 0 different (missing on the target: id=97; "
                         + "missing on the target: id=194; missing on the target: id=291; ...)");
         assertThat(details(end, "VALIDATE_DATA")).anySatisfy(line -> assertThat(line)
-                .startsWith("public.events: 900 source rows, 891 target rows, 1 ranges")
+                .startsWith("public.events: 900 source rows, 891 target rows, 1 range, ")
                 .endsWith("9 missing, 0 extra, 0 different (missing on the target: id=97; missing on the target: "
                         + "id=194; missing on the target: id=291; missing on the target: id=388; missing on the target: "
                         + "id=485; missing on the target: id=582; missing on the target: id=679; missing on the target: "
